@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Breakwater: resilience policies (circuit breaker, retry, timeout, bulkhead, fallback) for
+// gRPC-style RPC, over an HTTP/2 transport built on libnghttp2. No outside Swift packages.
+let package = Package(
+    name: "Breakwater",
+    products: [
+        .library(name: "RPCCore", targets: ["RPCCore"]),
+        .library(name: "Resilience", targets: ["Resilience"]),
+        .library(name: "InProcessTransport", targets: ["InProcessTransport"]),
+        .library(name: "HTTP2Transport", targets: ["HTTP2Transport"]),
+        .library(name: "Protobuf", targets: ["Protobuf"]),
+        .executable(name: "example-server", targets: ["ExampleServer"]),
+        .executable(name: "example-client", targets: ["ExampleClient"]),
+    ],
+    targets: [
+        // C libraries
+        .systemLibrary(
+            name: "CNGHTTP2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]
+        ),
+        .systemLibrary(name: "CLinuxShims"),
+
+        // Libraries
+        .target(name: "RPCCore"),
+        .target(name: "Resilience", dependencies: ["RPCCore"]),
+        .target(name: "InProcessTransport", dependencies: ["RPCCore"]),
+        .target(name: "HTTP2Transport", dependencies: ["RPCCore", "CNGHTTP2", "CLinuxShims"]),
+        .target(name: "Protobuf"),
+
+        // Examples
+        .target(
+            name: "ExampleServices",
+            dependencies: ["RPCCore", "Protobuf"],
+            path: "Examples/Services"
+        ),
+        .executableTarget(
+            name: "ExampleServer",
+            dependencies: ["ExampleServices", "RPCCore", "HTTP2Transport"],
+            path: "Examples/ExampleServer"
+        ),
+        .executableTarget(
+            name: "ExampleClient",
+            dependencies: ["ExampleServices", "RPCCore", "HTTP2Transport", "Resilience"],
+            path: "Examples/ExampleClient"
+        ),
+
+        // Tests
+        .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"]),
+        .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "RPCCore", "InProcessTransport"]),
+        .testTarget(name: "InProcessTransportTests", dependencies: ["InProcessTransport", "RPCCore"]),
+        .testTarget(
+            name: "HTTP2TransportTests",
+            dependencies: ["HTTP2Transport", "RPCCore", "ExampleServices", "Resilience"]
+        ),
+        .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "ExampleServices"]),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["HTTP2Transport", "RPCCore", "ExampleServices"],
+            resources: [.copy("python")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
