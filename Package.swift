@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "InProcessTransport", targets: ["InProcessTransport"]),
         .library(name: "HTTP2Transport", targets: ["HTTP2Transport"]),
         .library(name: "Protobuf", targets: ["Protobuf"]),
+        .library(name: "ProtobufRPC", targets: ["ProtobufRPC"]),
+        .library(name: "ResilienceTestKit", targets: ["ResilienceTestKit"]),
         .executable(name: "example-server", targets: ["ExampleServer"]),
         .executable(name: "example-client", targets: ["ExampleClient"]),
     ],
@@ -29,11 +31,13 @@ let package = Package(
         .target(name: "InProcessTransport", dependencies: ["RPCCore"]),
         .target(name: "HTTP2Transport", dependencies: ["RPCCore", "CNGHTTP2", "CLinuxShims"]),
         .target(name: "Protobuf"),
+        .target(name: "ProtobufRPC", dependencies: ["RPCCore", "Protobuf"]),
+        .target(name: "ResilienceTestKit", dependencies: ["RPCCore", "InProcessTransport"]),
 
         // Examples
         .target(
             name: "ExampleServices",
-            dependencies: ["RPCCore", "Protobuf"],
+            dependencies: ["RPCCore", "Protobuf", "ProtobufRPC"],
             path: "Examples/Services"
         ),
         .executableTarget(
@@ -49,13 +53,13 @@ let package = Package(
 
         // Tests
         .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"]),
-        .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "RPCCore", "InProcessTransport"]),
+        .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "RPCCore", "InProcessTransport", "ResilienceTestKit"]),
         .testTarget(name: "InProcessTransportTests", dependencies: ["InProcessTransport", "RPCCore"]),
         .testTarget(
             name: "HTTP2TransportTests",
             dependencies: ["HTTP2Transport", "RPCCore", "ExampleServices", "Resilience"]
         ),
-        .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "ExampleServices"]),
+        .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "ProtobufRPC", "ExampleServices"]),
         .testTarget(
             name: "InteropTests",
             dependencies: ["HTTP2Transport", "RPCCore", "ExampleServices"],
