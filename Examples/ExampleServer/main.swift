@@ -1,1 +1,76 @@
-print("todo")
+// example-server: serves the Echo and Catalog example services over HTTP/2, and misbehaves on
+// request: an error rate, added latency, an outage window.
+//
+//   example-server [--host 127.0.0.1] [--port 50051] [--error-rate 0.2] [--error-code UNAVAILABLE]
+//                  [--latency-ms 0] [--outage-after-s 5 --outage-for-s 8] [--seed 1] [--run-for-s 0]
+
+import Dispatch
+import ExampleServices
+import Glibc
+import HTTP2Transport
+import RPCCore
+
+let usage = """
+    usage: example-server [--host 127.0.0.1] [--port 50051] [--error-rate 0..1] [--error-code NAME]
+                          [--latency-ms N] [--outage-after-s S] [--outage-for-s S] [--seed N] [--run-for-s S]
+    """
+
+let flags: CommandLineFlags
+let faults: ServerFaults
+let host: String
+let port: Int
+let runFor: Double
+do {
+    flags = try CommandLineFlags(
+        CommandLine.arguments.dropFirst(),
+        known: ["host", "port", "error-rate", "error-code", "latency-ms", "outage-after-s", "outage-for-s", "seed", "run-for-s"],
+        switches: ["help"]
+    )
+    if flags.has("help") {
+        Console.line(usage)
+        exit(0)
+    }
+    faults = try ServerFaults(flags: flags)
+    host = flags.string("host", default: "127.0.0.1")
+    port = try flags.int("port", default: 50051)
+    runFor = try flags.double("run-for-s", default: 0)
+    guard (0...65535).contains(port) else { throw CommandLineFlags.Error(description: "--port must be within 0...65535, got \(port)") }
+} catch {
+    Console.error("example-server: \(error)\n\(usage)\n")
+    exit(2)
+}
+
+let address: HTTP2Target = host.contains(":") ? .ipv6(host: host, port: port) : .ipv4(host: host, port: port)
+let faultInterceptor = FaultInterceptor(faults: faults)
+
+do {
+    let transport = try HTTP2ServerTransport(address: address)
+    let server = RPCServer(transport: transport, services: [EchoService(), CatalogService()], interceptors: [faultInterceptor])
+
+    // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s.
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let signalQueue = DispatchQueue(label: "example-server.signals")
+    let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: signalQueue) }
+    for source in sources {
+        source.setEventHandler { server.beginGracefulShutdown() }
+        source.resume()
+    }
+    if runFor > 0 {
+        signalQueue.asyncAfter(deadline: .now() + runFor) { server.beginGracefulShutdown() }
+    }
+
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.serve() }
+        let bound = try await transport.listeningAddress()
+        Console.line("example-server listening on \(bound); faults: \(faults)")
+        try await group.waitForAll()
+    }
+    let counters = faultInterceptor.counters
+    Console.line("example-server stopped: \(counters.calls) calls, \(counters.injectedErrors) injected errors, \(counters.outageRejections) rejected by the outage")
+    _ = sources
+} catch {
+    Console.error("example-server: \(error)\n")
+    exit(1)
+}
+
