@@ -1,0 +1,51 @@
+import RPCCore
+
+extension CircuitBreakerInterceptor {
+    /// Decides what an RPC's outcome means to the breaker.
+    ///
+    /// The ``default`` classifier counts ``defaultFailureCodes`` as failures and every other
+    /// status (NOT_FOUND, INVALID_ARGUMENT, ...: the caller's problem, not the callee's) as a
+    /// success. Caller cancellation (an abandoned body or CANCELLED) is ignored, releasing the
+    /// permit, and so is another breaker's rejection, which says nothing about the callee.
+    ///
+    /// ```swift
+    /// let classifier = CircuitBreakerInterceptor.Classifier.failing(on: [.unavailable, .internal])
+    /// let custom = CircuitBreakerInterceptor.Classifier { outcome in
+    ///     if case .failure(let error) = outcome, error.code == .unavailable { return .failure }
+    ///     return .success
+    /// }
+    /// ```
+    public struct Classifier: Sendable {
+        private let body: @Sendable (CallOutcome) -> CircuitBreaker.Outcome
+
+        /// A classifier from a closure.
+        public init(_ classify: @escaping @Sendable (CallOutcome) -> CircuitBreaker.Outcome) {
+            body = classify
+        }
+
+        /// Classifies an outcome.
+        public func classify(_ outcome: CallOutcome) -> CircuitBreaker.Outcome { body(outcome) }
+
+        /// UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, RESOURCE_EXHAUSTED, DATA_LOSS.
+        public static let defaultFailureCodes: Set<Status.Code> = [
+            .unavailable, .deadlineExceeded, .internal, .unknown, .resourceExhausted, .dataLoss,
+        ]
+
+        /// Failures for `codes`, successes for other statuses; cancellation and other breakers'
+        /// rejections ignored.
+        public static func failing(on codes: Set<Status.Code>) -> Classifier {
+            Classifier { outcome in
+                switch outcome {
+                case .success: return .success
+                case .abandoned: return .ignored
+                case .failure(let error):
+                    if error.code == .cancelled || CircuitBreakerOpenError.find(in: error) != nil { return .ignored }
+                    return codes.contains(error.code) ? .failure : .success
+                }
+            }
+        }
+
+        /// ``failing(on:)`` with ``defaultFailureCodes``.
+        public static let `default` = failing(on: defaultFailureCodes)
+    }
+}

@@ -1,0 +1,77 @@
+import RPCCore
+
+/// Puts a circuit breaker in front of calls: rejects them without calling `next` while the
+/// breaker is open, and records each admitted call's outcome when its response ends.
+///
+/// A rejected call gets a response whose `accepted` is `.failure` with an UNAVAILABLE
+/// `RPCError` carrying the ``CircuitBreakerOpenError`` as its `cause` and the retry-after in
+/// metadata (`x-breaker-retry-after-ms`). Outcomes are recorded through
+/// `StreamingClientResponse.onEnd(_:)`: a streaming call that fails after its headers counts as a
+/// failure; a body dropped unfinished (caller cancellation) releases the permit unrecorded. An
+/// error thrown by `next` is classified like a failed response.
+///
+/// Place it inside retry and fallback, outside the bulkhead (see the composition order in
+/// DESIGN.md): fallback, timeout, retry, circuit breaker, bulkhead, per-attempt timeout.
+///
+/// ```swift
+/// let registry = CircuitBreakerRegistry(clock: clock)
+/// let client = RPCClient(transport: transport, interceptors: [
+///     CircuitBreakerInterceptor(registry: registry),               // one breaker per method
+/// ])
+/// // or one breaker for everything this client calls:
+/// let shared = CircuitBreakerInterceptor(breaker: CircuitBreaker(name: "catalog"))
+/// ```
+public struct CircuitBreakerInterceptor: ClientInterceptor {
+    private enum Breakers: Sendable {
+        case single(CircuitBreaker)
+        case registry(CircuitBreakerRegistry)
+    }
+
+    private let breakers: Breakers
+    /// How outcomes are classified.
+    public let classifier: Classifier
+
+    /// One breaker for every call through this interceptor.
+    public init(breaker: CircuitBreaker, classifier: Classifier = .default) {
+        breakers = .single(breaker)
+        self.classifier = classifier
+    }
+
+    /// A breaker per method (or service) from `registry`.
+    public init(registry: CircuitBreakerRegistry, classifier: Classifier = .default) {
+        breakers = .registry(registry)
+        self.classifier = classifier
+    }
+
+    /// The breaker that guards calls to `descriptor`.
+    public func breaker(for descriptor: MethodDescriptor) -> CircuitBreaker {
+        switch breakers {
+        case .single(let breaker): breaker
+        case .registry(let registry): registry.breaker(for: descriptor)
+        }
+    }
+
+    public func intercept(
+        request: StreamingClientRequest,
+        context: ClientContext,
+        next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse
+    ) async throws -> StreamingClientResponse {
+        let permit: CircuitBreaker.Permit
+        do {
+            permit = try breaker(for: context.descriptor).acquirePermission()
+        } catch {
+            return StreamingClientResponse(error: RPCError(from: error))
+        }
+        let response: StreamingClientResponse
+        do {
+            response = try await next(request, context)
+        } catch {
+            permit.record(classifier.classify(.failure(RPCError(from: error))))
+            throw error
+        }
+        let classifier = self.classifier
+        return response.onEnd { outcome in
+            permit.record(classifier.classify(outcome))
+        }
+    }
+}

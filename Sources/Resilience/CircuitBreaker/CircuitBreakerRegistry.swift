@@ -1,0 +1,77 @@
+import RPCCore
+import Synchronization
+
+/// Circuit breakers by name, made on first use: one per method (or per service) of a target.
+/// Safe under concurrent first use: every caller of a name gets the same breaker.
+///
+/// Configurations are looked up by the most specific key: `service/method`, then `service`,
+/// then the default.
+///
+/// ```swift
+/// let registry = CircuitBreakerRegistry(
+///     defaultConfiguration: .default,
+///     configurations: ["catalog.v1.Catalog/Search": try .init(failureRateThreshold: 0.8)]
+/// )
+/// let interceptor = CircuitBreakerInterceptor(registry: registry)
+/// registry.breaker(for: getProduct).metrics   // the same breaker the interceptor uses
+/// ```
+public final class CircuitBreakerRegistry: Sendable {
+    /// The scope of the breakers made for descriptors.
+    public let scope: Scope
+    /// The configuration for names without a specific one.
+    public let defaultConfiguration: CircuitBreaker.Configuration
+    /// Configurations by `service/method` or `service`.
+    public let configurations: [String: CircuitBreaker.Configuration]
+
+    private let clock: any Clock<Duration>
+    private let onStateChange: (@Sendable (CircuitBreaker.StateChange) -> Void)?
+    private let breakers = Mutex<[String: CircuitBreaker]>([:])
+
+    /// Creates an empty registry.
+    ///
+    /// - Parameters:
+    ///   - defaultConfiguration: For names without a specific configuration.
+    ///   - scope: One breaker per method (the default) or per service.
+    ///   - configurations: Per `service/method` or `service`.
+    ///   - clock: Shared by every breaker; inject a manual clock in tests.
+    ///   - onStateChange: Called for every transition of every breaker, outside locks.
+    public init(
+        defaultConfiguration: CircuitBreaker.Configuration = .default,
+        scope: Scope = .method,
+        configurations: [String: CircuitBreaker.Configuration] = [:],
+        clock: any Clock<Duration> = ContinuousClock(),
+        onStateChange: (@Sendable (CircuitBreaker.StateChange) -> Void)? = nil
+    ) {
+        self.defaultConfiguration = defaultConfiguration
+        self.scope = scope
+        self.configurations = configurations
+        self.clock = clock
+        self.onStateChange = onStateChange
+    }
+
+    /// The breaker for a method, by the registry's scope.
+    public func breaker(for descriptor: MethodDescriptor) -> CircuitBreaker {
+        switch scope {
+        case .method: breaker(named: descriptor.description, service: descriptor.service)
+        case .service: breaker(named: descriptor.service, service: descriptor.service)
+        }
+    }
+
+    /// The breaker with this name, made on first use.
+    public func breaker(named name: String) -> CircuitBreaker {
+        breaker(named: name, service: nil)
+    }
+
+    /// Every breaker made so far, by name.
+    public var all: [String: CircuitBreaker] { breakers.withLock { $0 } }
+
+    private func breaker(named name: String, service: String?) -> CircuitBreaker {
+        breakers.withLock { breakers in
+            if let breaker = breakers[name] { return breaker }
+            let configuration = configurations[name] ?? service.flatMap { configurations[$0] } ?? defaultConfiguration
+            let breaker = CircuitBreaker(name: name, configuration: configuration, clock: clock, onStateChange: onStateChange)
+            breakers[name] = breaker
+            return breaker
+        }
+    }
+}

@@ -1,0 +1,290 @@
+import RPCCore
+import Resilience
+import ResilienceTestKit
+import Synchronization
+import Testing
+
+@Suite struct FallbackInterceptorTests {
+    static let defaultMessage: [UInt8] = [0xde, 0xfa]
+
+    static func unary(
+        _ client: RPCClient<FakeTransport>, _ message: [UInt8] = [1, 2, 3], metadata: Metadata = [:],
+        _ descriptor: MethodDescriptor = getProduct
+    ) async -> Result<ClientResponse<[UInt8]>, RPCError> {
+        do {
+            return .success(try await client.unary(request: ClientRequest(message: message, metadata: metadata), descriptor: descriptor))
+        } catch {
+            return .failure(RPCError(from: error))
+        }
+    }
+
+    /// A transport that echoes the request with a prefix while `healthy`, else fails with `code`.
+    final class Backend: Sendable {
+        final class Health: Sendable {
+            let isHealthy = Atomic<Bool>(true)
+        }
+
+        let health = Health()
+        let transport: FakeTransport
+
+        init(failingWith code: Status.Code = .unavailable) {
+            let health = self.health
+            transport = FakeTransport { request, _ in
+                guard health.isHealthy.load(ordering: .sequentiallyConsistent) else { return Responses.failure(code, "backend down") }
+                let message = try await collectMessages(request).first ?? []
+                return Responses.ok([0xaa] + message, metadata: ["x-served-by": "backend"])
+            }
+        }
+
+        func fail() { health.isHealthy.store(false, ordering: .sequentiallyConsistent) }
+    }
+
+    @Test func aFixedResponseIsMarkedDefault() async throws {
+        let transport = FakeTransport(always: { Responses.failure(.unavailable) })
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(strategy: .fixed(message: Self.defaultMessage, metadata: ["x-note": "stale"])),
+        ])
+        let response = try await Self.unary(client).get()
+        #expect(response.message == Self.defaultMessage)
+        #expect(response.metadata.firstString(forKey: "x-fallback") == "default")
+        #expect(response.metadata.firstString(forKey: "x-fallback-cause") == "UNAVAILABLE")
+        #expect(response.metadata.firstString(forKey: "x-note") == "stale")
+    }
+
+    @Test func successesPassThroughUnmarked() async throws {
+        let backend = Backend()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: .fixed(message: Self.defaultMessage)),
+        ])
+        let response = try await Self.unary(client, [7]).get()
+        #expect(response.message == [0xaa, 7])
+        #expect(!response.metadata.contains(key: "x-fallback"))
+        #expect(response.metadata.firstString(forKey: "x-served-by") == "backend")
+    }
+
+    @Test func untriggeredFailuresPassThrough() async {
+        let transport = FakeTransport(always: { Responses.failure(.notFound, "no product 'sku-42'") })
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(strategy: .fixed(message: Self.defaultMessage)),
+        ])
+        guard case .failure(let error) = await Self.unary(client) else { Issue.record("NOT_FOUND got a fallback"); return }
+        #expect(error.code == .notFound)
+        #expect(error.message == "no product 'sku-42'")
+    }
+
+    @Test func theLastGoodResponseForAnEqualRequestIsServedFromTheCache() async throws {
+        let clock = ManualClock()
+        let backend = Backend()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse(maxAge: .seconds(60)), clock: clock),
+        ])
+        _ = try await Self.unary(client, [1]).get()
+        _ = try await Self.unary(client, [2]).get()
+        backend.fail()
+        clock.advance(by: .seconds(30))
+
+        let response = try await Self.unary(client, [1]).get()
+        #expect(response.message == [0xaa, 1])
+        #expect(response.metadata.firstString(forKey: "x-fallback") == "cache")
+        #expect(response.metadata.firstString(forKey: "x-fallback-age-ms") == "30000")
+        #expect(response.metadata.firstString(forKey: "x-served-by") == "backend")
+        #expect(try await Self.unary(client, [2]).get().message == [0xaa, 2])
+        // The request went to the backend unchanged, though the interceptor read it first.
+        #expect(backend.transport.receivedRequests == [[[1]], [[2]], [[1]], [[2]]])
+    }
+
+    @Test func aCacheMissLetsTheOriginalErrorThrough() async throws {
+        let backend = Backend()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse()),
+        ])
+        _ = try await Self.unary(client, [1]).get()
+        backend.fail()
+        guard case .failure(let error) = await Self.unary(client, [9]) else { Issue.record("a miss got a response"); return }
+        #expect(error.code == .unavailable)
+        #expect(error.message == "backend down")
+        guard case .failure = await Self.unary(client, [1], listProducts) else {
+            Issue.record("the cache must be keyed by method too")
+            return
+        }
+    }
+
+    @Test func aCacheMissFallsBackToOtherwise() async throws {
+        let backend = Backend()
+        backend.fail()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse(otherwise: .fixed(message: Self.defaultMessage))),
+        ])
+        let response = try await Self.unary(client).get()
+        #expect(response.message == Self.defaultMessage)
+        #expect(response.metadata.firstString(forKey: "x-fallback") == "default")
+    }
+
+    @Test func cachedResponsesExpireAfterMaxAge() async throws {
+        let clock = ManualClock()
+        let backend = Backend()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse(maxAge: .seconds(10)), clock: clock),
+        ])
+        _ = try await Self.unary(client).get()
+        backend.fail()
+        clock.advance(by: .seconds(10))
+        #expect(try await Self.unary(client).get().metadata.firstString(forKey: "x-fallback") == "cache")   // exactly max age
+        clock.advance(by: .milliseconds(1))
+        guard case .failure(let error) = await Self.unary(client) else { Issue.record("an expired entry was served"); return }
+        #expect(error.code == .unavailable)
+    }
+
+    @Test func theCacheHoldsAtMostMaxEntries() async throws {
+        let backend = Backend()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse(maxEntries: 2)),
+        ])
+        for message: UInt8 in [1, 2, 1, 3] { _ = try await Self.unary(client, [message]).get() }
+        backend.fail()
+        // Stored in the order 2, 1, 3 (1 was refreshed): 2 was evicted.
+        #expect(try await Self.unary(client, [1]).get().message == [0xaa, 1])
+        #expect(try await Self.unary(client, [3]).get().message == [0xaa, 3])
+        guard case .failure = await Self.unary(client, [2]) else { Issue.record("evicted entry served"); return }
+    }
+
+    @Test func theCacheKeyCanVaryOnMetadata() async throws {
+        let backend = Backend()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse(varyingOn: ["authorization"])),
+        ])
+        _ = try await Self.unary(client, metadata: ["authorization": "Bearer ana"]).get()
+        backend.fail()
+        #expect(try await Self.unary(client, metadata: ["authorization": "Bearer ana"]).get().metadata.firstString(forKey: "x-fallback") == "cache")
+        guard case .failure = await Self.unary(client, metadata: ["authorization": "Bearer bob"]) else {
+            Issue.record("one user's cached response was served to another")
+            return
+        }
+    }
+
+    @Test func theCacheConfigurationIsValidated() {
+        do {
+            _ = try FallbackInterceptor.Strategy.lastGoodResponse(maxAge: .zero, maxEntries: 0)
+            Issue.record("invalid cache accepted")
+        } catch {
+            #expect(error.fields == ["maxAge", "maxEntries"])
+        }
+    }
+
+    @Test func aClosureGetsTheErrorAndItsAnswerIsMarkedCustom() async throws {
+        let transport = FakeTransport(always: { Responses.failure(.deadlineExceeded, "too slow") })
+        let seen = Recorder<String>()
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(strategy: .custom { error, context in
+                seen.append("\(context.descriptor): \(error.code)")
+                return ClientResponse(message: [0x0c], metadata: ["x-reason": "\(error.code)"])
+            }),
+        ])
+        let response = try await Self.unary(client).get()
+        #expect(response.message == [0x0c])
+        #expect(response.metadata.firstString(forKey: "x-fallback") == "custom")
+        #expect(response.metadata.firstString(forKey: "x-reason") == "DEADLINE_EXCEEDED")
+        #expect(seen.values == ["catalog.v1.Catalog/GetProduct: DEADLINE_EXCEEDED"])
+    }
+
+    @Test func aFailingFallbackSurfacesTheOriginalErrorWithTheFallbacksErrorAsCause() async {
+        let transport = FakeTransport(always: { Responses.failure(.unavailable, "backend down") })
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(strategy: .custom { _, _ in throw TestError(reason: "no default for this product") }),
+        ])
+        guard case .failure(let error) = await Self.unary(client) else { Issue.record("expected a failure"); return }
+        #expect(error.code == .unavailable)
+        #expect(error.message == "backend down")
+        #expect(error.cause as? TestError == TestError(reason: "no default for this product"))
+    }
+
+    @Test func anOpenCircuitTriggersTheFallbackWithoutCallingTheTransport() async throws {
+        let clock = ManualClock()
+        let transport = FakeTransport(always: { Responses.failure(.internal, "bug") })
+        let breaker = CircuitBreaker(name: "catalog", configuration: breakerConfiguration(windowSize: 2, minimumCalls: 2), clock: clock)
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(triggers: [.circuitOpen], strategy: .fixed(message: Self.defaultMessage)),
+            CircuitBreakerInterceptor(breaker: breaker),
+        ])
+        // INTERNAL is not a trigger: the errors come through and trip the breaker.
+        for _ in 0..<2 {
+            guard case .failure(let error) = await Self.unary(client) else { Issue.record("INTERNAL got a fallback"); return }
+            #expect(error.code == .internal)
+        }
+        #expect(breaker.state == .open)
+        let response = try await Self.unary(client).get()
+        #expect(response.message == Self.defaultMessage)
+        #expect(response.metadata.firstString(forKey: "x-fallback") == "default")
+        #expect(response.metadata.firstString(forKey: FallbackInterceptor.causeMetadataKey) == FallbackInterceptor.circuitOpenCause)
+        #expect(transport.callCount == 2)
+    }
+
+    @Test func theCircuitOpenTriggerDoesNotMatchAServersUnavailable() async {
+        let transport = FakeTransport(always: { Responses.failure(.unavailable) })
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(triggers: [.circuitOpen], strategy: .fixed(message: Self.defaultMessage)),
+        ])
+        guard case .failure(let error) = await Self.unary(client) else { Issue.record("server UNAVAILABLE matched circuitOpen"); return }
+        #expect(error.code == .unavailable)
+    }
+
+    @Test func bufferedFallbackAnswersAFailureAfterHeaders() async throws {
+        let transport = FakeTransport(always: { Responses.failureAfterHeaders(.unavailable) })
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(strategy: .fixed(message: Self.defaultMessage)),
+        ])
+        let response = try await Self.unary(client).get()
+        #expect(response.message == Self.defaultMessage)
+    }
+
+    @Test func bufferedResponsesKeepTheirErrorWhenNotTriggered() async throws {
+        let transport = FakeTransport(always: { Responses.failureAfterHeaders(.notFound, messages: [[1], [2]]) })
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(strategy: .fixed(message: Self.defaultMessage)),
+        ])
+        let response = await client.streaming(request: StreamingClientRequest(message: [1]), descriptor: getProduct)
+        var messages: [[UInt8]] = []
+        await #expect(throws: RPCError.self) {
+            for try await part in try response.accepted.get().bodyParts {
+                if case .message(let bytes) = part { messages.append(bytes) }
+            }
+        }
+        #expect(messages == [[1], [2]])
+    }
+
+    @Test func streamedModeAnswersOnlyFailuresBeforeHeaders() async throws {
+        let transport = FakeTransport(always: { Responses.failureAfterHeaders(.unavailable) })
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(strategy: .fixed(message: Self.defaultMessage), responseHandling: .streamed),
+        ])
+        guard case .failure(let error) = await Self.unary(client) else { Issue.record("streamed mode buffered"); return }
+        #expect(error.code == .unavailable)
+
+        transport.respond { _, _ in Responses.failure(.unavailable) }
+        #expect(try await Self.unary(client).get().metadata.firstString(forKey: "x-fallback") == "default")
+    }
+
+    @Test func theCallersOwnCancellationGetsNoFallback() async {
+        let gate = Gate()
+        let transport = FakeTransport(always: { Responses.failure(.cancelled, "the call was cancelled") })
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(triggers: [.anyError], strategy: .fixed(message: Self.defaultMessage)),
+        ])
+        let call = Task {
+            await gate.wait()
+            return await Self.unary(client)
+        }
+        call.cancel()
+        gate.open()
+        guard case .failure(let error) = await call.value else { Issue.record("a cancelled call got a fallback"); return }
+        #expect(error.code == .cancelled)
+    }
+
+    @Test func anyErrorTriggersOnEveryFailure() async throws {
+        let transport = FakeTransport(always: { Responses.failure(.permissionDenied) })
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(triggers: [.anyError], strategy: .fixed(message: Self.defaultMessage)),
+        ])
+        #expect(try await Self.unary(client).get().message == Self.defaultMessage)
+    }
+}
