@@ -43,7 +43,7 @@ struct DemoLoop {
             // Outermost: answers failures, including the breaker's rejections.
             FallbackInterceptor(
                 triggers: [.circuitOpen, .status(.unavailable), .status(.deadlineExceeded), .status(.internal), .status(.unknown)],
-                strategy: try .lastGoodResponse(maxAge: .seconds(60), otherwise: .fixed(message: placeholder.serializedBytes()))
+                strategy: try .lastGoodResponse(maxAge: settings.cacheMaxAge, otherwise: .fixed(message: placeholder.serializedBytes()))
             ),
             CircuitBreakerInterceptor(registry: registry),
         ])

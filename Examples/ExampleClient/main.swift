@@ -4,7 +4,7 @@
 //
 //   example-client [--host 127.0.0.1] [--port 50051] [--duration-s 20] [--interval-ms 200]
 //                  [--timeout-ms 500] [--window 10] [--min-calls 5] [--failure-rate 0.5]
-//                  [--open-s 2] [--probes 2] [--seed 1]
+//                  [--open-s 2] [--probes 2] [--seed 1] [--cache-max-age-s 5]
 
 import ExampleServices
 import Glibc
@@ -15,7 +15,7 @@ import Resilience
 let usage = """
     usage: example-client [--host 127.0.0.1] [--port 50051] [--duration-s 20] [--interval-ms 200]
                           [--timeout-ms 500] [--window 10] [--min-calls 5] [--failure-rate 0.5]
-                          [--open-s 2] [--probes 2] [--seed 1]
+                          [--open-s 2] [--probes 2] [--seed 1] [--cache-max-age-s 5]
     """
 
 let settings: ClientSettings

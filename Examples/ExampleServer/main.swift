@@ -53,11 +53,11 @@ do {
     let signalQueue = DispatchQueue(label: "example-server.signals")
     let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: signalQueue) }
     for source in sources {
-        source.setEventHandler { server.beginGracefulShutdown() }
+        source.setEventHandler { @Sendable in server.beginGracefulShutdown() }
         source.resume()
     }
     if runFor > 0 {
-        signalQueue.asyncAfter(deadline: .now() + runFor) { server.beginGracefulShutdown() }
+        signalQueue.asyncAfter(deadline: .now() + runFor) { @Sendable in server.beginGracefulShutdown() }
     }
 
     try await withThrowingTaskGroup(of: Void.self) { group in
