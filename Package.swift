@@ -61,6 +61,10 @@ let package = Package(
         ),
         .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "ProtobufRPC", "ExampleServices"]),
         .testTarget(
+            name: "ExamplesTests",
+            dependencies: ["ExampleServices", "HTTP2Transport", "Protobuf", "RPCCore", "Resilience"]
+        ),
+        .testTarget(
             name: "InteropTests",
             dependencies: ["HTTP2Transport", "RPCCore", "ExampleServices"],
             resources: [.copy("python")]
