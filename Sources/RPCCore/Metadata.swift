@@ -11,7 +11,7 @@
 /// ```
 public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// A metadata value: a string, or bytes for `-bin` keys.
-    public enum Value: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public enum Value: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
         case string(String)
         case binary([UInt8])
 
@@ -27,8 +27,16 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// One key-value pair.
     public struct Element: Sendable, Hashable {
+        /// The key, lowercase.
         public var key: String
+        /// The value.
         public var value: Value
+
+        /// Creates a pair; the key is lowercased.
+        public init(key: String, value: Value) {
+            self.key = key.lowercased()
+            self.value = value
+        }
     }
 
     private var elements: [Element]

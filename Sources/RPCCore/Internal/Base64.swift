@@ -43,6 +43,10 @@ package enum Base64 {
             values.append(v)
         }
         guard values.count % 4 != 1, padding <= 2 else { return nil }
+        // Padding, when present, must complete the last group of four.
+        if padding > 0 {
+            guard values.count % 4 != 0, (values.count + padding) % 4 == 0 else { return nil }
+        }
         var out: [UInt8] = []
         out.reserveCapacity(values.count * 3 / 4)
         var i = 0

@@ -24,12 +24,20 @@ package enum GRPCTimeout {
     package static func encode(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         guard seconds > 0 || (seconds == 0 && attoseconds > 0) else { return "1n" }
-        // Total nanoseconds, rounded up, saturating.
-        let nanosFromAtto = (attoseconds + 999_999_999) / 1_000_000_000
-        let (secondsInNanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let total: Int64 = overflow ? .max : (secondsInNanos &+ nanosFromAtto < secondsInNanos ? .max : secondsInNanos + nanosFromAtto)
+        // Work from whole seconds and attoseconds so that no intermediate value overflows, even
+        // for durations far beyond Int64.max nanoseconds (about 292 years).
         for (unit, nanos) in units {
-            let value = total / nanos + (total % nanos == 0 ? 0 : 1)
+            let value: Int64
+            if nanos < 1_000_000_000 {
+                let perSecond = 1_000_000_000 / nanos
+                guard seconds <= maxValue / perSecond else { continue }
+                let attosecondsPerUnit = nanos * 1_000_000_000
+                let fraction = (attoseconds + attosecondsPerUnit - 1) / attosecondsPerUnit
+                value = seconds * perSecond + fraction
+            } else {
+                let unitSeconds = nanos / 1_000_000_000
+                value = seconds / unitSeconds + (seconds % unitSeconds != 0 || attoseconds > 0 ? 1 : 0)
+            }
             if value <= maxValue {
                 return String(value) + String(UnicodeScalar(unit))
             }
