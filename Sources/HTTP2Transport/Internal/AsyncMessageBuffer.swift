@@ -1,0 +1,168 @@
+import Synchronization
+
+/// An unbounded single-consumer queue bridging the event loop (producer) to an async iterator.
+final class AsyncMessageBuffer<Element: Sendable>: Sendable {
+    private struct State {
+        var items: [Element] = []
+        var head = 0
+        /// Set once: `nil` error means a clean end.
+        var ended = false
+        var error: (any Error)?
+        var waiter: CheckedContinuation<Element?, any Error>?
+    }
+
+    private let state = Mutex(State())
+
+    /// Whether the buffer has been ended (cleanly or with an error).
+    var isEnded: Bool { state.withLock { $0.ended } }
+
+    /// Adds an element; ignored once ended.
+    func push(_ element: Element) {
+        let waiter = state.withLock { state -> CheckedContinuation<Element?, any Error>? in
+            guard !state.ended else { return nil }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.items.append(element)
+            return nil
+        }
+        waiter?.resume(returning: element)
+    }
+
+    /// Ends the sequence after the buffered elements, with `error` if given. With `discardBuffered`
+    /// the error is thrown at once. Later calls are ignored.
+    func finish(throwing error: (any Error)? = nil, discardBuffered: Bool = false) {
+        let waiter = state.withLock { state -> CheckedContinuation<Element?, any Error>? in
+            guard !state.ended else { return nil }
+            state.ended = true
+            state.error = error
+            if discardBuffered {
+                state.items.removeAll()
+                state.head = 0
+            }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        if let waiter {
+            if let error { waiter.resume(throwing: error) } else { waiter.resume(returning: nil) }
+        }
+    }
+
+    /// The next element; `nil` at a clean end. `onCancel` runs if the waiting task is cancelled.
+    func next(onCancel: @escaping @Sendable () -> Void) async throws -> Element? {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
+                let outcome = state.withLock { state -> Result<Element?, any Error>? in
+                    if state.head < state.items.count {
+                        let element = state.items[state.head]
+                        state.head += 1
+                        if state.head == state.items.count {
+                            state.items.removeAll(keepingCapacity: true)
+                            state.head = 0
+                        }
+                        return .success(element)
+                    }
+                    if state.ended {
+                        if let error = state.error { return .failure(error) }
+                        return .success(nil)
+                    }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let outcome { continuation.resume(with: outcome) }
+            }
+        } onCancel: {
+            onCancel()
+        }
+    }
+}
+
+/// Body bytes waiting for nghttp2's data provider, and who waits for room (backpressure).
+struct OutboundBuffer {
+    /// Writers wait once this many bytes are queued.
+    static let highWaterMark = 256 * 1024
+
+    private var bytes: [UInt8] = []
+    private var offset = 0
+    /// No more bytes will come.
+    var ended = false
+    /// The data provider returned DEFERRED and must be resumed when bytes arrive.
+    var deferred = false
+    var waiters: [CheckedContinuation<Void, any Error>] = []
+
+    var count: Int { bytes.count - offset }
+    var hasRoom: Bool { count < Self.highWaterMark }
+
+    mutating func append(_ more: [UInt8]) {
+        if offset > 0 && offset == bytes.count {
+            bytes.removeAll(keepingCapacity: true)
+            offset = 0
+        }
+        bytes.append(contentsOf: more)
+    }
+
+    /// Copies up to `buffer.count` bytes into `buffer`.
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let length = min(buffer.count, count)
+        guard length > 0 else { return 0 }
+        bytes.withUnsafeBytes { raw in
+            buffer.baseAddress!.copyMemory(from: raw.baseAddress! + offset, byteCount: length)
+        }
+        offset += length
+        if offset == bytes.count {
+            bytes.removeAll(keepingCapacity: bytes.count <= Self.highWaterMark * 2)
+            offset = 0
+        } else if offset > Self.highWaterMark {
+            bytes.removeFirst(offset)
+            offset = 0
+        }
+        return length
+    }
+
+    /// Resumes writers if there is room.
+    mutating func takeWaitersIfRoom() -> [CheckedContinuation<Void, any Error>] {
+        guard hasRoom, !waiters.isEmpty else { return [] }
+        defer { waiters = [] }
+        return waiters
+    }
+
+    mutating func failWaiters(_ error: any Error) {
+        let pending = waiters
+        waiters = []
+        for waiter in pending { waiter.resume(throwing: error) }
+    }
+}
+
+/// Receive-side flow control for one stream. The connection window is returned to the peer at
+/// once; the stream window too, until more than `highWaterMark` bytes of complete messages wait
+/// unread. Then received bytes are held back (the peer soon stops sending) until the reader has
+/// caught up to half of that. Partial messages never hold the window, so a message larger than
+/// the window still arrives.
+struct ReceiveWindow {
+    static let highWaterMark = 256 * 1024
+
+    /// Bytes of complete messages delivered to the reader and not yet read.
+    private(set) var queuedBytes = 0
+    /// Received bytes not yet returned to the peer's stream window.
+    private(set) var heldBytes = 0
+
+    /// `count` bytes arrived, completing messages of `messageBytes` (prefixes included).
+    /// Returns the bytes to consume now.
+    mutating func received(_ count: Int, messageBytes: Int) -> Int {
+        queuedBytes += messageBytes
+        if queuedBytes > Self.highWaterMark {
+            heldBytes += count
+            return 0
+        }
+        return count
+    }
+
+    /// The reader took a message of `size` bytes (prefix included). Returns held bytes to release.
+    mutating func read(_ size: Int) -> Int {
+        queuedBytes = max(0, queuedBytes - size)
+        guard queuedBytes <= Self.highWaterMark / 2, heldBytes > 0 else { return 0 }
+        defer { heldBytes = 0 }
+        return heldBytes
+    }
+}

@@ -1,0 +1,348 @@
+import CLinuxShims
+import CNGHTTP2
+import Glibc
+import RPCCore
+
+/// One accepted HTTP/2 connection: validates requests, runs a handler task per call, sends
+/// responses. A protocol error closes this connection only.
+final class ServerConnection: H2Connection, @unchecked Sendable {
+    typealias Handler = @Sendable (StreamingServerRequest, ServerContext) async -> StreamingServerResponse
+
+    private let core: ServerCore
+    private let handler: Handler
+    private let configuration: HTTP2ServerTransport.Configuration
+    private var streams: [Int32: ServerStream] = [:]
+    private var shuttingDown = false
+
+    init(fd: Int32, loop: EventLoop, core: ServerCore, handler: @escaping Handler, peer: String) {
+        self.core = core
+        self.handler = handler
+        self.configuration = core.configuration
+        super.init(loop: loop, peerDescription: peer)
+        self.fd = fd
+    }
+
+    func start() {
+        let settings = [
+            NGHTTP2.setting(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, configuration.maxConcurrentStreams),
+            NGHTTP2.setting(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, configuration.initialWindowSize),
+            NGHTTP2.setting(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, configuration.maxHeaderListBytes),
+            NGHTTP2.setting(NGHTTP2_SETTINGS_ENABLE_PUSH, 0),
+        ]
+        registerForReading()
+        guard makeSession(server: true, settings: settings, connectionWindow: configuration.initialWindowSize) else {
+            close(reason: "could not create an HTTP/2 session for \(peerDescription): out of memory")
+            return
+        }
+        flush()
+    }
+
+    /// GOAWAY as a shutdown notice, then after a short delay GOAWAY with the last stream
+    /// processed; the connection closes once its streams are done.
+    func beginGracefulShutdown() {
+        guard !shuttingDown, !isClosed, let session else { return }
+        shuttingDown = true
+        _ = nghttp2_submit_shutdown_notice(session)
+        flush()
+        loop.scheduleTimer(at: .now + configuration.shutdownNoticeDelay) { [self] in
+            guard !isClosed, let session = self.session else { return }
+            _ = nghttp2_submit_goaway(session, NGHTTP2.flagNone, nghttp2_session_get_last_proc_stream_id(session), NGHTTP2.noError, nil, 0)
+            flush()
+        }
+    }
+
+    override func didClose(reason: String) {
+        let all = streams.values
+        streams = [:]
+        for stream in all { streamEnded(stream) }
+        core.connectionClosed(self)
+    }
+
+    /// The stream is gone (closed or reset by the client, or the connection broke).
+    private func streamEnded(_ stream: ServerStream) {
+        stream.isClosed = true
+        loop.cancelTimer(stream.deadlineTimer)
+        stream.deadlineTimer = nil
+        stream.handlerTask?.cancel()
+        stream.handlerTask = nil
+        let error = RPCError(code: .cancelled, message: "the client cancelled the call to \(stream.path) or the connection from \(peerDescription) closed")
+        stream.requestMessages.finish(throwing: error, discardBuffered: true)
+        stream.outbound.failWaiters(error)
+    }
+
+    // MARK: Responses (run as loop work, outside callbacks)
+
+    func sendTrailersOnly(_ stream: ServerStream, _ statusFields: HeaderCodec.Fields) {
+        guard !stream.isClosed, stream.response == .pending, let session else { return }
+        submitTrailersOnly(stream, statusFields, session: session)
+        flush()
+    }
+
+    private func submitTrailersOnly(_ stream: ServerStream, _ statusFields: HeaderCodec.Fields, session: OpaquePointer, httpStatus: Int = 200) {
+        stream.response = .ended
+        stream.ignoresRequestData = true
+        loop.cancelTimer(stream.deadlineTimer)
+        stream.deadlineTimer = nil
+        let fields = [(":status", String(httpStatus)), ("content-type", "application/grpc")] + statusFields
+        _ = NGHTTP2.withHeaders(fields) { nva, count in
+            nghttp2_submit_response(session, stream.streamID, nva, count, nil)
+        }
+    }
+
+    func sendHeaders(_ stream: ServerStream, _ metadataFields: HeaderCodec.Fields) {
+        guard !stream.isClosed, stream.response == .pending, let session else { return }
+        stream.response = .headersSent
+        let fields = [(":status", "200"), ("content-type", "application/grpc")] + metadataFields
+        var provider = nghttp2_data_provider()
+        provider.read_callback = h2ReadCallback
+        _ = NGHTTP2.withHeaders(fields) { nva, count in
+            nghttp2_submit_response(session, stream.streamID, nva, count, &provider)
+        }
+        flush()
+    }
+
+    func sendTrailers(_ stream: ServerStream, _ statusFields: HeaderCodec.Fields) {
+        guard !stream.isClosed, let session else { return }
+        switch stream.response {
+        case .pending:
+            submitTrailersOnly(stream, statusFields, session: session)
+            flush()
+        case .headersSent:
+            stream.response = .ended
+            loop.cancelTimer(stream.deadlineTimer)
+            stream.deadlineTimer = nil
+            stream.trailers = statusFields
+            stream.outbound.ended = true
+            resumeData(stream)
+        case .ended:
+            return
+        }
+    }
+
+    func enqueue(_ framed: [UInt8], on stream: ServerStream, _ continuation: CheckedContinuation<Void, any Error>) {
+        guard !stream.isClosed, stream.response == .headersSent else {
+            continuation.resume(throwing: RPCError(code: .cancelled, message: "the call to \(stream.path) already ended; the response message was not sent"))
+            return
+        }
+        stream.outbound.append(framed)
+        if stream.outbound.hasRoom {
+            continuation.resume()
+        } else {
+            stream.outbound.waiters.append(continuation)
+        }
+        resumeData(stream)
+    }
+
+    private func resumeData(_ stream: ServerStream) {
+        guard stream.outbound.deferred, let session, !isClosed else { return }
+        stream.outbound.deferred = false
+        _ = nghttp2_session_resume_data(session, stream.streamID)
+        flush()
+    }
+
+    /// The handler read a request message: reopen the stream window if it was held.
+    func messageRead(_ stream: ServerStream, size: Int) {
+        let release = stream.receiveWindow.read(size)
+        guard release > 0, !stream.isClosed else { return }
+        consumeStream(stream.streamID, release)
+        flush()
+    }
+
+    private func deadlineExpired(_ stream: ServerStream) {
+        stream.deadlineTimer = nil
+        guard !stream.isClosed else { return }
+        stream.handlerTask?.cancel()
+        let error = RPCError(code: .deadlineExceeded, message: "call to \(stream.path) exceeded its deadline")
+        stream.requestMessages.finish(throwing: error, discardBuffered: true)
+        stream.ignoresRequestData = true
+        let fields = ServerStream.statusFields(error)
+        switch stream.response {
+        case .pending:
+            sendTrailersOnly(stream, fields)
+        case .headersSent:
+            sendTrailers(stream, fields)
+        case .ended:
+            break
+        }
+    }
+
+    // MARK: nghttp2 callbacks
+
+    override func onBeginHeaders(streamID: Int32, category: UInt32) -> Int32 {
+        if category == NGHTTP2_HCAT_REQUEST.rawValue {
+            streams[streamID] = ServerStream(streamID: streamID, connection: self, maxMessageBytes: configuration.maxRequestMessageBytes)
+        } else if let stream = streams[streamID] {
+            stream.headerFields = []
+            stream.headerBytes = 0
+        }
+        return 0
+    }
+
+    override func onHeader(streamID: Int32, name: String, value: String) -> Int32 {
+        guard let stream = streams[streamID] else { return 0 }
+        stream.headerBytes += name.utf8.count + value.utf8.count + 32
+        // Over the limit, keep only what routing and errors need; the call is refused below.
+        if stream.headerBytes <= configuration.maxHeaderListBytes || name.hasPrefix(":") {
+            stream.headerFields.append((name, value))
+        }
+        return 0
+    }
+
+    override func onFrameReceived(_ frame: nghttp2_frame) -> Int32 {
+        guard let stream = streams[frame.hd.stream_id] else { return 0 }
+        let endStream = frame.hd.flags & NGHTTP2.flagEndStream != 0
+        switch frame.hd.type {
+        case NGHTTP2.frameHeaders:
+            if frame.headers.cat == NGHTTP2_HCAT_REQUEST {
+                handleRequest(stream, endStream: endStream)
+            } else if endStream {
+                endRequest(stream)
+            }
+        case NGHTTP2.frameData:
+            if endStream { endRequest(stream) }
+        default:
+            break
+        }
+        return 0
+    }
+
+    private func handleRequest(_ stream: ServerStream, endStream: Bool) {
+        guard let session else { return }
+        let fields = stream.headerFields
+        stream.path = HeaderCodec.first(":path", in: fields) ?? ""
+        let method = HeaderCodec.first(":method", in: fields) ?? ""
+        guard method == "POST" else {
+            let status = ServerStream.statusFields(code: .internal, message: "gRPC requires method POST, got '\(method)'", metadata: [:])
+            submitTrailersOnly(stream, status, session: session, httpStatus: 405)
+            return
+        }
+        let contentType = HeaderCodec.first("content-type", in: fields)
+        guard let contentType, contentType.hasPrefix("application/grpc") else {
+            let status = ServerStream.statusFields(
+                code: .internal, message: "content-type '\(contentType ?? "(none)")' is not application/grpc", metadata: [:]
+            )
+            submitTrailersOnly(stream, status, session: session, httpStatus: 415)
+            return
+        }
+        guard let descriptor = MethodDescriptor(path: stream.path) else {
+            let status = ServerStream.statusFields(code: .unimplemented, message: "path '\(stream.path)' is not of the form /package.Service/Method", metadata: [:])
+            submitTrailersOnly(stream, status, session: session)
+            return
+        }
+        guard stream.headerBytes <= configuration.maxHeaderListBytes else {
+            let status = ServerStream.statusFields(
+                code: .resourceExhausted,
+                message: "request headers for \(stream.path) are \(stream.headerBytes) bytes, over the server's maxHeaderListBytes (\(configuration.maxHeaderListBytes))",
+                metadata: [:]
+            )
+            submitTrailersOnly(stream, status, session: session)
+            return
+        }
+        var deadline: ContinuousClock.Instant?
+        if let timeout = HeaderCodec.first("grpc-timeout", in: fields) {
+            do {
+                deadline = .now + (try GRPCTimeout.decode(timeout))
+            } catch {
+                let status = ServerStream.statusFields(code: .internal, message: "\(error.description) in the call to \(stream.path)", metadata: [:])
+                submitTrailersOnly(stream, status, session: session)
+                return
+            }
+        }
+        if shuttingDown && stream.streamID > nghttp2_session_get_last_proc_stream_id(session) {
+            let status = ServerStream.statusFields(code: .unavailable, message: "server is shutting down", metadata: [:])
+            submitTrailersOnly(stream, status, session: session)
+            return
+        }
+        if let deadline {
+            stream.deadlineTimer = loop.scheduleTimer(at: deadline) { [self] in deadlineExpired(stream) }
+        }
+        if endStream { stream.requestMessages.finish() }
+        let request = StreamingServerRequest(metadata: HeaderCodec.metadata(from: fields), messages: stream.messageSequence)
+        let context = ServerContext(descriptor: descriptor, remotePeer: peerDescription, deadline: deadline)
+        stream.runHandler(handler, request: request, context: context)
+    }
+
+    private func endRequest(_ stream: ServerStream) {
+        guard !stream.ignoresRequestData else { return }
+        if stream.deframer.hasPartialMessage {
+            failRequest(stream, RPCError(code: .internal, message: "request to \(stream.path) ended in the middle of a message"))
+        } else {
+            stream.requestMessages.finish()
+        }
+    }
+
+    /// The request body is unusable: end the call with `error` and stop the handler.
+    private func failRequest(_ stream: ServerStream, _ error: RPCError) {
+        stream.ignoresRequestData = true
+        stream.requestMessages.finish(throwing: error, discardBuffered: true)
+        stream.handlerTask?.cancel()
+        guard let session else { return }
+        let fields = ServerStream.statusFields(error)
+        switch stream.response {
+        case .pending:
+            submitTrailersOnly(stream, fields, session: session)
+        case .headersSent:
+            stream.response = .ended
+            stream.trailers = fields
+            stream.outbound.ended = true
+            if stream.outbound.deferred {
+                stream.outbound.deferred = false
+                _ = nghttp2_session_resume_data(session, stream.streamID)
+            }
+        case .ended:
+            break
+        }
+    }
+
+    override func onData(streamID: Int32, _ data: UnsafeRawBufferPointer) -> Int32 {
+        consumeConnection(data.count)
+        guard let stream = streams[streamID], !stream.ignoresRequestData else {
+            consumeStream(streamID, data.count)
+            return 0
+        }
+        stream.deframer.append(data)
+        do {
+            var messageBytes = 0
+            while let message = try stream.deframer.next() {
+                messageBytes += message.count + MessageFramer.prefixLength
+                stream.requestMessages.push(message)
+            }
+            consumeStream(streamID, stream.receiveWindow.received(data.count, messageBytes: messageBytes))
+        } catch {
+            consumeStream(streamID, data.count)
+            let message: String
+            switch error {
+            case .messageTooLarge:
+                message = "request to \(stream.path) rejected: \(error) (server maxRequestMessageBytes)"
+            default:
+                message = "request to \(stream.path) is malformed: \(error)"
+            }
+            failRequest(stream, RPCError(code: error.code, message: message))
+        }
+        return 0
+    }
+
+    override func onStreamClosed(streamID: Int32, errorCode: UInt32) {
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        streamEnded(stream)
+    }
+
+    override func readBody(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: UnsafeMutablePointer<UInt32>) -> Int {
+        guard let stream = streams[streamID], let session else { return Int(NGHTTP2.errTemporalCallbackFailure) }
+        let count = stream.outbound.read(into: buffer)
+        for waiter in stream.outbound.takeWaitersIfRoom() { waiter.resume() }
+        if stream.outbound.count == 0 && stream.outbound.ended {
+            flags.pointee |= NGHTTP2.dataFlagEOF
+            if let trailers = stream.trailers {
+                flags.pointee |= NGHTTP2.dataFlagNoEndStream
+                _ = NGHTTP2.withHeaders(trailers) { nva, count in
+                    nghttp2_submit_trailer(session, streamID, nva, count)
+                }
+            }
+            return count
+        }
+        if count > 0 { return count }
+        stream.outbound.deferred = true
+        return NGHTTP2.errDeferred
+    }
+}

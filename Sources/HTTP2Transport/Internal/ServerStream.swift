@@ -1,0 +1,111 @@
+import RPCCore
+
+/// One call on a server connection. Loop-confined: touched only on the connection's event loop
+/// thread, except `requestMessages`, which is thread-safe.
+final class ServerStream: @unchecked Sendable {
+    enum ResponsePhase { case pending, headersSent, ended }
+
+    let streamID: Int32
+    let connection: ServerConnection
+    /// Request messages for the handler.
+    let requestMessages = AsyncMessageBuffer<[UInt8]>()
+
+    var headerFields: HeaderCodec.Fields = []
+    var headerBytes = 0
+    var path = ""
+    var deframer: MessageDeframer
+    /// The request stream failed or was answered early: further DATA is ignored.
+    var ignoresRequestData = false
+    var response = ResponsePhase.pending
+    var outbound = OutboundBuffer()
+    var receiveWindow = ReceiveWindow()
+    var trailers: HeaderCodec.Fields?
+    var handlerTask: Task<Void, Never>?
+    var deadlineTimer: TimerHeap.ID?
+    /// nghttp2 closed the stream.
+    var isClosed = false
+
+    init(streamID: Int32, connection: ServerConnection, maxMessageBytes: Int) {
+        self.streamID = streamID
+        self.connection = connection
+        self.deframer = MessageDeframer(maxMessageBytes: maxMessageBytes)
+    }
+
+    var loop: EventLoop { connection.loop }
+
+    /// Writes one response message; suspends while too much is queued.
+    func write(_ message: [UInt8]) async throws {
+        let framed = MessageFramer.frame(message)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            loop.execute { self.connection.enqueue(framed, on: self, continuation) }
+        }
+    }
+
+    /// The request messages as the handler iterates them; cancelling the iterating task ends them.
+    var messageSequence: RPCAsyncSequence<[UInt8]> {
+        let buffer = requestMessages
+        return RPCAsyncSequence(makeNext: { [self] in
+            {
+                let message = try await buffer.next(onCancel: {
+                    buffer.finish(throwing: CancellationError(), discardBuffered: true)
+                })
+                if let message {
+                    let size = message.count + MessageFramer.prefixLength
+                    self.loop.execute { self.connection.messageRead(self, size: size) }
+                }
+                return message
+            }
+        })
+    }
+
+    /// `grpc-status`, `grpc-message` and metadata fields ending a call. Metadata that cannot be
+    /// sent turns the status into INTERNAL saying why.
+    static func statusFields(code: Status.Code, message: String, metadata: Metadata) -> HeaderCodec.Fields {
+        do {
+            let metadataFields = try HeaderCodec.fields(from: metadata)
+            var fields: HeaderCodec.Fields = [("grpc-status", String(code.rawValue))]
+            if !message.isEmpty { fields.append(("grpc-message", PercentEncoding.encode(message))) }
+            return fields + metadataFields
+        } catch {
+            return [("grpc-status", String(Status.Code.internal.rawValue)), ("grpc-message", PercentEncoding.encode("server handler returned invalid metadata: \(error.message)"))]
+        }
+    }
+
+    static func statusFields(_ error: RPCError) -> HeaderCodec.Fields {
+        statusFields(code: error.code, message: error.message, metadata: error.metadata)
+    }
+
+    /// Runs the handler in its own task and sends what it returns.
+    func runHandler(
+        _ handler: @escaping @Sendable (StreamingServerRequest, ServerContext) async -> StreamingServerResponse,
+        request: StreamingServerRequest, context: ServerContext
+    ) {
+        handlerTask = Task { [self] in
+            let response = await handler(request, context)
+            switch response.accepted {
+            case .failure(let error):
+                let fields = Self.statusFields(error)
+                loop.execute { self.connection.sendTrailersOnly(self, fields) }
+            case .success(let contents):
+                let headerFields: HeaderCodec.Fields
+                do throws(RPCError) {
+                    headerFields = try HeaderCodec.fields(from: contents.metadata)
+                } catch {
+                    let fields = Self.statusFields(code: .internal, message: "server handler returned invalid metadata: \(error.message)", metadata: [:])
+                    loop.execute { self.connection.sendTrailersOnly(self, fields) }
+                    return
+                }
+                loop.execute { self.connection.sendHeaders(self, headerFields) }
+                let writer = RPCWriter<[UInt8]> { [self] message in try await self.write(message) }
+                let fields: HeaderCodec.Fields
+                do {
+                    let trailers = try await contents.producer(writer)
+                    fields = Self.statusFields(code: .ok, message: "", metadata: trailers)
+                } catch {
+                    fields = Self.statusFields(RPCError(from: error))
+                }
+                loop.execute { self.connection.sendTrailers(self, fields) }
+            }
+        }
+    }
+}
