@@ -4,20 +4,28 @@ export PATH := $(PATH):/opt/swift/usr/bin
 
 SWIFT ?= swift
 PYTHON ?= python3
+# Build: nghttp2 headers via pkg-config. Tests also need protoc (C++ reference encodings).
 APT_PACKAGES := libnghttp2-dev pkg-config
+TEST_APT_PACKAGES := $(APT_PACKAGES) protobuf-compiler
 PY_PACKAGES := grpcio grpcio-tools protobuf
 DEMO_PORT ?= 50051
 
-.PHONY: all build test demo deps system-deps python-deps clean
+.PHONY: all build test demo deps system-deps test-system-deps apt-install python-deps clean
 
 all: build
 
 ## Installs the system packages and Python peers the build and tests need, when missing.
-deps: system-deps python-deps
+deps: test-system-deps python-deps
 
 system-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+test-system-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
+
+apt-install:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "need root to apt-get install$$missing"; exit 1; fi; \
@@ -25,9 +33,16 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# pip may be missing (Debian's python3-pip) or refuse a system Python (PEP 668): handle both.
 python-deps:
-	@$(PYTHON) -c "import grpc, grpc_tools, google.protobuf" 2>/dev/null || \
-	  { echo "installing: $(PY_PACKAGES)"; $(PYTHON) -m pip install -q $(PY_PACKAGES); }
+	@command -v $(PYTHON) >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES="python3 python3-pip"
+	@if ! $(PYTHON) -c "import grpc, grpc_tools, google.protobuf" 2>/dev/null; then \
+	  echo "installing: $(PY_PACKAGES)"; \
+	  $(PYTHON) -m pip --version >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-install PACKAGES=python3-pip; \
+	  $(PYTHON) -m pip install -q $(PY_PACKAGES) 2>/dev/null || \
+	    $(PYTHON) -m pip install -q --break-system-packages $(PY_PACKAGES); \
+	  $(PYTHON) -c "import grpc, grpc_tools, google.protobuf"; \
+	fi
 
 build: system-deps
 	$(SWIFT) build
