@@ -165,4 +165,27 @@ struct RPCServerTests {
         #expect(doubled == [[1, 1], [2, 2]])
         #expect(bidiTrailers == ["m": "x"])
     }
+
+    @Test func clientStreamingSendsTheHandlersMetadataAsHeadersAndErrorsTrailersOnly() async throws {
+        let collect = MethodDescriptor(service: "test.Echo", method: "Collect")
+        var router = RPCRouter()
+        router.registerClientStreaming(collect, deserializer: IdentitySerializer(), serializer: IdentitySerializer()) { messages, _, _ in
+            var joined: [UInt8] = []
+            for try await message in messages { joined += message }
+            guard !joined.isEmpty else { throw RPCError(code: .invalidArgument, message: "nothing to collect") }
+            return ServerResponse(message: joined, metadata: ["x-count": "\(joined.count)"], trailers: ["t": "done"])
+        }
+        let server = RPCServer(transport: NoTransport(), router: router)
+        let (headers, messages, trailers) = try await Self.run(
+            await server.handle(Self.request([[1], [2, 3]]), ServerContext(descriptor: collect))
+        )
+        #expect(headers == ["x-count": "3"])
+        #expect(messages == [[1, 2, 3]])
+        #expect(trailers == ["t": "done"])
+
+        let failed = await server.handle(Self.request([]), ServerContext(descriptor: collect))
+        let error = try #require(Self.failure(failed))
+        #expect(error.code == .invalidArgument)
+        #expect(error.message == "nothing to collect")
+    }
 }

@@ -58,8 +58,25 @@ extension RPCRouter {
         }
     }
 
-    /// Registers a client-streaming or bidirectional method: a stream of requests in, a stream
-    /// of responses out (client-streaming handlers write exactly one).
+    /// Registers a client-streaming method: a stream of requests in, one response out. The
+    /// handler runs before anything is sent, so its response metadata goes out as the headers and
+    /// an error it throws ends the call Trailers-Only.
+    public mutating func registerClientStreaming<Request: Sendable, Response: Sendable>(
+        _ descriptor: MethodDescriptor,
+        deserializer: some MessageDeserializer<Request>,
+        serializer: some MessageSerializer<Response>,
+        handler: @escaping @Sendable (RPCAsyncSequence<Request>, Metadata, ServerContext) async throws -> ServerResponse<Response>
+    ) {
+        register(descriptor) { request, context in
+            let messages = Self.decoding(request.messages, descriptor: descriptor, deserializer: deserializer)
+            let response = try await handler(messages, request.metadata, context)
+            let bytes = try Self.encode(response.message, descriptor: descriptor, serializer: serializer)
+            return StreamingServerResponse(metadata: response.metadata, message: bytes, trailers: response.trailers)
+        }
+    }
+
+    /// Registers a bidirectional-streaming method (or any shape): a stream of requests in, a
+    /// stream of responses out. Headers go out when the handler starts.
     public mutating func registerStreaming<Request: Sendable, Response: Sendable>(
         _ descriptor: MethodDescriptor,
         deserializer: some MessageDeserializer<Request>,
@@ -67,14 +84,7 @@ extension RPCRouter {
         handler: @escaping @Sendable (RPCAsyncSequence<Request>, Metadata, RPCWriter<Response>, ServerContext) async throws -> Metadata
     ) {
         register(descriptor) { request, context in
-            let base = request.messages
-            let messages = RPCAsyncSequence<Request>(makeNext: {
-                var iterator = base.makeAsyncIterator()
-                return {
-                    guard let bytes = try await iterator.next() else { return nil }
-                    return try Self.decode(bytes, descriptor: descriptor, deserializer: deserializer)
-                }
-            })
+            let messages = Self.decoding(request.messages, descriptor: descriptor, deserializer: deserializer)
             return StreamingServerResponse(accepted: .success(.init { writer in
                 let typed = RPCWriter<Response> { response in
                     try await writer.write(try Self.encode(response, descriptor: descriptor, serializer: serializer))
@@ -82,6 +92,18 @@ extension RPCRouter {
                 return try await handler(messages, request.metadata, typed, context)
             }))
         }
+    }
+
+    static func decoding<Request>(
+        _ base: RPCAsyncSequence<[UInt8]>, descriptor: MethodDescriptor, deserializer: some MessageDeserializer<Request>
+    ) -> RPCAsyncSequence<Request> {
+        RPCAsyncSequence<Request>(makeNext: {
+            var iterator = base.makeAsyncIterator()
+            return {
+                guard let bytes = try await iterator.next() else { return nil }
+                return try Self.decode(bytes, descriptor: descriptor, deserializer: deserializer)
+            }
+        })
     }
 
     static func single<Request>(

@@ -21,14 +21,12 @@ extension Echo_V1_EchoServiceProtocol {
         ) { request, response, context in
             try await self.expand(request: request, response: response, context: context)
         }
-        router.registerStreaming(
+        router.registerClientStreaming(
             Echo_V1_Echo.Method.Collect.descriptor,
             deserializer: ProtobufDeserializer<Echo_V1_EchoRequest>(),
             serializer: ProtobufSerializer<Echo_V1_EchoResponse>()
-        ) { requests, metadata, response, context in
-            let single = try await self.collect(requests: requests, metadata: metadata, context: context)
-            try await response.write(single.message)
-            return single.trailers
+        ) { requests, metadata, context in
+            try await self.collect(requests: requests, metadata: metadata, context: context)
         }
         router.registerStreaming(
             Echo_V1_Echo.Method.Update.descriptor,

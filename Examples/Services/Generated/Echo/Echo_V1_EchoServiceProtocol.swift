@@ -20,8 +20,8 @@ public protocol Echo_V1_EchoServiceProtocol: RegistrableRPCService {
         request: ServerRequest<Echo_V1_EchoRequest>, response: RPCWriter<Echo_V1_EchoResponse>, context: ServerContext
     ) async throws -> Metadata
 
-    /// `Collect` (client-streaming): reads `requests`, returns the one response. Its
-    /// `metadata` is not sent (headers go out before the requests are read); its trailers are.
+    /// `Collect` (client-streaming): reads `requests`, returns the one response (its metadata
+    /// goes out as the response headers, its trailers with the status).
     func collect(
         requests: RPCAsyncSequence<Echo_V1_EchoRequest>, metadata: Metadata, context: ServerContext
     ) async throws -> ServerResponse<Echo_V1_EchoResponse>
