@@ -10,7 +10,7 @@ TEST_APT_PACKAGES := $(APT_PACKAGES) protobuf-compiler
 PY_PACKAGES := grpcio grpcio-tools protobuf
 DEMO_PORT ?= 50051
 
-.PHONY: all build test demo deps system-deps test-system-deps apt-install python-deps clean
+.PHONY: all build test bench demo deps system-deps test-system-deps apt-install python-deps clean
 
 all: build
 
@@ -57,6 +57,11 @@ demo: system-deps
 	$(SWIFT) build --product example-server
 	$(SWIFT) build --product example-client
 	@bash scripts/demo.sh "$$($(SWIFT) build --show-bin-path)" $(DEMO_PORT)
+
+## Runs the benchmark executable (release build); record the figures in docs/BENCHMARKS.md.
+bench: system-deps
+	$(SWIFT) build -c release --product benchmarks
+	"$$($(SWIFT) build -c release --show-bin-path)/benchmarks"
 
 clean:
 	$(SWIFT) package clean

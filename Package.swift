@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ResilienceTestKit", targets: ["ResilienceTestKit"]),
         .executable(name: "example-server", targets: ["ExampleServer"]),
         .executable(name: "example-client", targets: ["ExampleClient"]),
+        .executable(name: "benchmarks", targets: ["Benchmarks"]),
     ],
     targets: [
         // C libraries
@@ -49,6 +50,15 @@ let package = Package(
             name: "ExampleClient",
             dependencies: ["ExampleServices", "RPCCore", "HTTP2Transport", "Resilience"],
             path: "Examples/ExampleClient"
+        ),
+
+        // Benchmarks (`make bench`): the allocation counter interposes malloc, so only the
+        // benchmark executable links it.
+        .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: ["CAllocationCounter", "RPCCore", "Resilience", "ResilienceTestKit"],
+            path: "Benchmarks/Sources"
         ),
 
         // Tests
