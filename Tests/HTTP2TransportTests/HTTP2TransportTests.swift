@@ -243,6 +243,27 @@ struct HTTP2TransportTests {
         await client.close()
     }
 
+    @Test func callsFailFastWhileBackingOffAfterARefusedConnection() async throws {
+        let server = try await TestServer.start()
+        let target = server.target
+        try await server.stop()
+        var configuration = HTTP2ClientTransport.Configuration.defaults
+        // A backoff far longer than the test's time limit: waiting it out would fail the test.
+        configuration.reconnectBackoffInitial = .seconds(600)
+        configuration.reconnectBackoffMax = .seconds(600)
+        let client = RPCClient(transport: try HTTP2ClientTransport(target: target, configuration: configuration))
+        let first = try #require(await unaryError(client, TestMethods.echo))
+        #expect(first.code == .unavailable)
+        #expect(first.message.contains("refused"))
+        for _ in 0..<3 {
+            let next = try #require(await unaryError(client, TestMethods.echo))
+            #expect(next.code == .unavailable)
+            #expect(next.message.contains("127.0.0.1:\(server.port) refused"))
+            #expect(next.message.contains("calls fail fast until then"))
+        }
+        await client.close()
+    }
+
     @Test func thousandConcurrentCallsShareOneConnection() async throws {
         let observations = Observations()
         try await withServerAndClient(router: makeRouter(observations)) { client, _ in
@@ -377,6 +398,44 @@ struct HTTP2TransportTests {
         let error = try #require(await unaryError(client, TestMethods.echo, [1]))
         #expect(error.code == .internal)
         #expect(error.message == "content-type 'application/json' is not application/grpc")
+        await client.close()
+        try await expectServerStillServes(server)
+        try await server.stop()
+    }
+
+    @Test(arguments: ["application/grpcfoo", "application/json", "text/plain"])
+    func lookalikeContentTypesAreRejected(contentType: String) async throws {
+        let server = try await TestServer.start()
+        var configuration = HTTP2ClientTransport.Configuration.defaults
+        configuration.headerOverridesForTesting = ["content-type": contentType]
+        let client = RPCClient(transport: try HTTP2ClientTransport(target: server.target, configuration: configuration))
+        let error = try #require(await unaryError(client, TestMethods.echo, [1]))
+        #expect(error.code == .internal)
+        #expect(error.message == "content-type '\(contentType)' is not application/grpc")
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test(arguments: ["application/grpc", "application/grpc+proto", "application/grpc;charset=utf-8"])
+    func grpcContentTypesAreAccepted(contentType: String) async throws {
+        let server = try await TestServer.start()
+        var configuration = HTTP2ClientTransport.Configuration.defaults
+        configuration.headerOverridesForTesting = ["content-type": contentType]
+        let client = RPCClient(transport: try HTTP2ClientTransport(target: server.target, configuration: configuration))
+        let response = try await client.unary(request: ClientRequest(message: [1, 2]), descriptor: TestMethods.echo)
+        #expect(response.message == [1, 2])
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test func compressedRequestsAreUnimplementedAndAdvertiseIdentity() async throws {
+        let server = try await TestServer.start()
+        var configuration = HTTP2ClientTransport.Configuration.defaults
+        configuration.headerOverridesForTesting = ["grpc-encoding": "gzip"]
+        let client = RPCClient(transport: try HTTP2ClientTransport(target: server.target, configuration: configuration))
+        let error = try #require(await unaryError(client, TestMethods.echo, [1]))
+        #expect(error.code == .unimplemented)
+        #expect(error.message.contains("grpc-encoding 'gzip' is not supported"))
         await client.close()
         try await expectServerStillServes(server)
         try await server.stop()

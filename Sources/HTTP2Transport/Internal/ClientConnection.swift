@@ -267,7 +267,7 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
     override func didClose(reason: String) {
         if phase != .ready {
             // Never got as far as the server's SETTINGS: back off before the next attempt.
-            pool?.connectFailed()
+            pool?.connectFailed(reason: reason)
         }
         phase = .closed
         closeReason = reason

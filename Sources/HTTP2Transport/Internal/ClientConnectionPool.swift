@@ -2,13 +2,17 @@ import Synchronization
 import RPCCore
 
 /// The client's one connection: made lazily, replaced when it breaks or goes away, with a
-/// doubling delay between failed attempts.
+/// doubling delay between failed attempts. While backing off after a failed attempt, new calls
+/// fail at once with UNAVAILABLE (as gRPC's TRANSIENT_FAILURE does for calls that are not
+/// wait-for-ready) instead of waiting for the next attempt; the first call after the delay
+/// starts that attempt.
 final class ClientConnectionPool: Sendable {
     private struct State {
         var connection: ClientConnection?
         var closed = false
         var consecutiveFailures = 0
         var nextAttempt: ContinuousClock.Instant?
+        var lastFailure: String?
     }
 
     let target: HTTP2Target
@@ -31,6 +35,15 @@ final class ClientConnectionPool: Sendable {
             if let connection = state.connection, connection.usable.load(ordering: .acquiring) {
                 return .success((connection, false))
             }
+            let now = ContinuousClock.now
+            if let nextAttempt = state.nextAttempt, nextAttempt > now, let lastFailure = state.lastFailure {
+                let wait = now.duration(to: nextAttempt)
+                let ms = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
+                return .failure(RPCError(
+                    code: .unavailable,
+                    message: "\(lastFailure) (next connection attempt in \(ms) ms; calls fail fast until then)"
+                ))
+            }
             let connection = ClientConnection(loop: EventLoopGroup.next(), pool: self)
             state.connection = connection
             return .success((connection, true))
@@ -47,12 +60,14 @@ final class ClientConnectionPool: Sendable {
         state.withLock { state in
             state.consecutiveFailures = 0
             state.nextAttempt = nil
+            state.lastFailure = nil
         }
     }
 
-    func connectFailed() {
+    func connectFailed(reason: String) {
         state.withLock { state in
             state.consecutiveFailures += 1
+            state.lastFailure = reason
             var delay = configuration.reconnectBackoffInitial
             for _ in 1..<min(state.consecutiveFailures, 32) {
                 delay *= 2

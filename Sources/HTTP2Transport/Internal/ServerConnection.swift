@@ -83,7 +83,7 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
         stream.ignoresRequestData = true
         loop.cancelTimer(stream.deadlineTimer)
         stream.deadlineTimer = nil
-        let fields = [(":status", String(httpStatus)), ("content-type", "application/grpc")] + statusFields
+        let fields = [(":status", String(httpStatus)), ("content-type", "application/grpc"), ("grpc-accept-encoding", "identity")] + statusFields
         _ = NGHTTP2.withHeaders(fields) { nva, count in
             nghttp2_submit_response(session, stream.streamID, nva, count, nil)
         }
@@ -92,7 +92,7 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
     func sendHeaders(_ stream: ServerStream, _ metadataFields: HeaderCodec.Fields) {
         guard !stream.isClosed, stream.response == .pending, let session else { return }
         stream.response = .headersSent
-        let fields = [(":status", "200"), ("content-type", "application/grpc")] + metadataFields
+        let fields = [(":status", "200"), ("content-type", "application/grpc"), ("grpc-accept-encoding", "identity")] + metadataFields
         var provider = nghttp2_data_provider()
         provider.read_callback = h2ReadCallback
         _ = NGHTTP2.withHeaders(fields) { nva, count in
@@ -206,6 +206,14 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
         return 0
     }
 
+    /// `application/grpc`, optionally followed by `+format` or `;parameters`.
+    static func isGRPCContentType(_ value: String) -> Bool {
+        let lowered = value.lowercased()
+        guard lowered.hasPrefix("application/grpc") else { return false }
+        let rest = lowered.dropFirst("application/grpc".count)
+        return rest.isEmpty || rest.hasPrefix("+") || rest.hasPrefix(";")
+    }
+
     private func handleRequest(_ stream: ServerStream, endStream: Bool) {
         guard let session else { return }
         let fields = stream.headerFields
@@ -217,11 +225,22 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
             return
         }
         let contentType = HeaderCodec.first("content-type", in: fields)
-        guard let contentType, contentType.hasPrefix("application/grpc") else {
+        guard let contentType, Self.isGRPCContentType(contentType) else {
             let status = ServerStream.statusFields(
                 code: .internal, message: "content-type '\(contentType ?? "(none)")' is not application/grpc", metadata: [:]
             )
             submitTrailersOnly(stream, status, session: session, httpStatus: 415)
+            return
+        }
+        // No compression is implemented: a compressed request gets UNIMPLEMENTED and the
+        // grpc-accept-encoding header tells the client what to send instead (gRPC's compression.md).
+        if let encoding = HeaderCodec.first("grpc-encoding", in: fields), encoding != "identity" {
+            let status = ServerStream.statusFields(
+                code: .unimplemented,
+                message: "grpc-encoding '\(encoding)' is not supported by this server; send uncompressed messages (grpc-accept-encoding: identity)",
+                metadata: [:]
+            )
+            submitTrailersOnly(stream, status, session: session)
             return
         }
         guard let descriptor = MethodDescriptor(path: stream.path) else {
