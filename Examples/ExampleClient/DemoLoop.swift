@@ -3,6 +3,7 @@ import HTTP2Transport
 import Protobuf
 import RPCCore
 import Resilience
+import Synchronization
 
 /// Calls GetProduct every interval for the configured duration and prints each result.
 struct DemoLoop {
@@ -34,8 +35,10 @@ struct DemoLoop {
         let start = ContinuousClock.now
         let elapsed: @Sendable () -> String = { Self.format(start.duration(to: .now)) }
 
+        // Transitions happen during a call: hold their lines until that call's line is printed.
+        let transitions = LineBuffer()
         let registry = CircuitBreakerRegistry(defaultConfiguration: settings.breaker) { change in
-            Console.line("[\(elapsed())] ** breaker '\(change.breakerName)' \(change.from) -> \(change.to): \(change.reason)")
+            transitions.append("[\(elapsed())] ** breaker '\(change.breakerName)' \(change.from) -> \(change.to): \(change.reason)")
         }
         var placeholder = Catalog_V1_Product()
         placeholder.name = "(details unavailable, try again soon)"
@@ -85,6 +88,7 @@ struct DemoLoop {
                 line += " failed: \(error)"
             }
             Console.line(line + "  [breaker \(breaker.state)]")
+            for transition in transitions.drain() { Console.line(transition) }
             next = next.advanced(by: settings.interval)
             if next > .now { try await Task.sleep(until: next, clock: .continuous) }
         }
@@ -98,6 +102,15 @@ struct DemoLoop {
         let tenths = Int((ms / 100).rounded())
         return "\(tenths / 10).\(tenths % 10)s".padding(6, leading: true)
     }
+}
+
+/// Lines collected from callbacks, printed later in order.
+final class LineBuffer: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    func drain() -> [String] { lines.withLock { lines in defer { lines = [] }; return lines } }
 }
 
 extension String {

@@ -48,7 +48,7 @@ final class FaultInterceptor: ServerInterceptor {
                 state.withLock { $0.injectedErrors += 1 }
                 throw RPCError(
                     code: faults.errorCode,
-                    message: "example-server injected \(faults.errorCode) into \(context.descriptor) (error rate \(Int(faults.errorRate * 100))%)"
+                    message: "example-server injected \(faults.errorCode) into \(context.descriptor) (error rate \(faults.errorRate * 100)%)"
                 )
             }
         }

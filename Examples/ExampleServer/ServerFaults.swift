@@ -34,13 +34,17 @@ struct ServerFaults: Sendable, CustomStringConvertible {
         }
         do {
             let ms = try flags.int("latency-ms", default: 0)
-            if ms < 0 { problems.append("--latency-ms must be >= 0, got \(ms)") } else { latency = .milliseconds(ms) }
+            if !(0...3_600_000).contains(ms) { problems.append("--latency-ms must be within 0...3600000, got \(ms)") } else { latency = .milliseconds(ms) }
         } catch { problems.append("\(error)") }
         do {
-            let after = try flags.double("outage-after-s", default: -1)
-            let length = try flags.double("outage-for-s", default: 5)
-            if after >= 0 { outageAfter = .milliseconds(Int64(after * 1000)) }
-            if length <= 0 { problems.append("--outage-for-s must be > 0, got \(length)") } else { outageLength = .milliseconds(Int64(length * 1000)) }
+            if flags.has("outage-after-s") {
+                outageAfter = try flags.seconds("outage-after-s", default: 0)
+            } else if flags.has("outage-for-s") {
+                problems.append("--outage-for-s needs --outage-after-s (when the outage starts)")
+            }
+        } catch { problems.append("\(error)") }
+        do {
+            outageLength = try flags.seconds("outage-for-s", default: 5, in: 0.001...86_400)
         } catch { problems.append("\(error)") }
         do {
             seed = UInt64(truncatingIfNeeded: try flags.int("seed", default: 1))
@@ -52,7 +56,7 @@ struct ServerFaults: Sendable, CustomStringConvertible {
 
     var description: String {
         var parts: [String] = []
-        if errorRate > 0 { parts.append("\(Int((errorRate * 100).rounded()))% \(errorCode)") }
+        if errorRate > 0 { parts.append("\(errorRate * 100)% \(errorCode)") }
         if latency > .zero { parts.append("+\(latency) latency") }
         if let outageAfter { parts.append("outage from \(outageAfter) for \(outageLength)") }
         return parts.isEmpty ? "none" : parts.joined(separator: ", ")

@@ -19,7 +19,7 @@ let flags: CommandLineFlags
 let faults: ServerFaults
 let host: String
 let port: Int
-let runFor: Double
+let runFor: Duration
 do {
     flags = try CommandLineFlags(
         CommandLine.arguments.dropFirst(),
@@ -30,11 +30,11 @@ do {
         Console.line(usage)
         exit(0)
     }
-    faults = try ServerFaults(flags: flags)
     host = flags.string("host", default: "127.0.0.1")
     port = try flags.int("port", default: 50051)
-    runFor = try flags.double("run-for-s", default: 0)
     guard (0...65535).contains(port) else { throw CommandLineFlags.Error(description: "--port must be within 0...65535, got \(port)") }
+    faults = try ServerFaults(flags: flags)
+    runFor = try flags.seconds("run-for-s", default: 0)
 } catch {
     Console.error("example-server: \(error)\n\(usage)\n")
     exit(2)
@@ -56,8 +56,9 @@ do {
         source.setEventHandler { @Sendable in server.beginGracefulShutdown() }
         source.resume()
     }
-    if runFor > 0 {
-        signalQueue.asyncAfter(deadline: .now() + runFor) { @Sendable in server.beginGracefulShutdown() }
+    if runFor > .zero {
+        let ms = Int(runFor.components.seconds * 1000 + runFor.components.attoseconds / 1_000_000_000_000_000)
+        signalQueue.asyncAfter(deadline: .now() + .milliseconds(ms)) { @Sendable in server.beginGracefulShutdown() }
     }
 
     try await withThrowingTaskGroup(of: Void.self) { group in

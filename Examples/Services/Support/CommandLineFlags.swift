@@ -54,6 +54,15 @@ public struct CommandLineFlags: Sendable {
         return value
     }
 
+    /// A duration flag given in seconds; throws unless it is a number within `range`.
+    public func seconds(_ name: String, default defaultValue: Double, in range: ClosedRange<Double> = 0...86_400) throws -> Duration {
+        let value = try double(name, default: defaultValue)
+        guard range.contains(value) else {
+            throw Error(description: "flag '--\(name)' must be within \(range.lowerBound)...\(range.upperBound) seconds, got \(value)")
+        }
+        return .milliseconds(Int64((value * 1000).rounded()))
+    }
+
     /// A floating-point flag's value; throws when it is not a number.
     public func double(_ name: String, default defaultValue: Double) throws -> Double {
         guard let text = values[name] else { return defaultValue }
