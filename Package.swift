@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Breakwater: resilience policies (circuit breaker, retry, timeout, bulkhead, fallback) for
-// gRPC-style RPC, over an HTTP/2 transport built on libnghttp2. No outside Swift packages.
+// Breakwater: resilience policies for gRPC-style RPC (circuit breaker and fallback today; retry,
+// timeouts and bulkheads in progress), over an HTTP/2 transport built on libnghttp2.
+// No outside Swift packages.
 let package = Package(
     name: "Breakwater",
     products: [
