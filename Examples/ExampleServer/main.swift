@@ -9,6 +9,7 @@ import ExampleServices
 import Glibc
 import HTTP2Transport
 import RPCCore
+import Synchronization
 
 let usage = """
     usage: example-server [--host 127.0.0.1] [--port 50051] [--error-rate 0..1] [--error-code NAME]
@@ -44,16 +45,26 @@ let address: HTTP2Target = host.contains(":") ? .ipv6(host: host, port: port) : 
 let faultInterceptor = FaultInterceptor(faults: faults)
 
 do {
-    let transport = try HTTP2ServerTransport(address: address)
+    var configuration = HTTP2ServerTransport.Configuration.defaults
+    configuration.shutdownGracePeriod = .seconds(5)   // calls still running 5 s after a signal are cancelled
+    let transport = try HTTP2ServerTransport(address: address, configuration: configuration)
     let server = RPCServer(transport: transport, services: [EchoService(), CatalogService()], interceptors: [faultInterceptor])
 
     // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s.
     signal(SIGINT, SIG_IGN)
     signal(SIGTERM, SIG_IGN)
     let signalQueue = DispatchQueue(label: "example-server.signals")
+    let signals = Atomic<Int>(0)
     let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: signalQueue) }
     for source in sources {
-        source.setEventHandler { @Sendable in server.beginGracefulShutdown() }
+        source.setEventHandler { @Sendable in
+            // The first signal drains gracefully; a second one stops at once.
+            if signals.add(1, ordering: .relaxed).newValue > 1 {
+                Console.error("example-server: second signal, stopping now\n")
+                exit(130)
+            }
+            server.beginGracefulShutdown()
+        }
         source.resume()
     }
     if runFor > .zero {

@@ -22,6 +22,11 @@ extension HTTP2ServerTransport {
         /// During graceful shutdown, the time between the GOAWAY shutdown notice and the final
         /// GOAWAY, so that requests already on the wire are still accepted. Default 100 ms.
         public var shutdownNoticeDelay: Duration
+        /// During graceful shutdown, how long calls in flight may take to finish; after it, those
+        /// still running are cancelled (their handlers see task cancellation) and the connections
+        /// closed, so that ``HTTP2ServerTransport/listen(_:)`` always returns. `nil` waits for
+        /// ever. Default 30 s, a common deployment drain window.
+        public var shutdownGracePeriod: Duration?
 
         public init(
             maxConcurrentStreams: Int = 1000,
@@ -29,7 +34,8 @@ extension HTTP2ServerTransport {
             initialWindowSize: Int = 1 << 20,
             maxHeaderListBytes: Int = 16 * 1024,
             listenBacklog: Int = 1024,
-            shutdownNoticeDelay: Duration = .milliseconds(100)
+            shutdownNoticeDelay: Duration = .milliseconds(100),
+            shutdownGracePeriod: Duration? = .seconds(30)
         ) {
             self.maxConcurrentStreams = maxConcurrentStreams
             self.maxRequestMessageBytes = maxRequestMessageBytes
@@ -37,6 +43,7 @@ extension HTTP2ServerTransport {
             self.maxHeaderListBytes = maxHeaderListBytes
             self.listenBacklog = listenBacklog
             self.shutdownNoticeDelay = shutdownNoticeDelay
+            self.shutdownGracePeriod = shutdownGracePeriod
         }
 
         /// The defaults listed on each field.
@@ -62,6 +69,9 @@ extension HTTP2ServerTransport {
             }
             if shutdownNoticeDelay < .zero {
                 problems.append("shutdownNoticeDelay is \(shutdownNoticeDelay); it must not be negative")
+            }
+            if let shutdownGracePeriod, shutdownGracePeriod < .zero {
+                problems.append("shutdownGracePeriod is \(shutdownGracePeriod); it must not be negative (nil waits for ever)")
             }
             if !problems.isEmpty {
                 throw HTTP2ConfigurationError(configuration: "HTTP2ServerTransport.Configuration", problems: problems)

@@ -501,6 +501,23 @@ struct HTTP2TransportTests {
         await client.close()
     }
 
+    @Test func gracefulShutdownCancelsCallsStillRunningAfterTheGracePeriod() async throws {
+        let observations = Observations()
+        var configuration = HTTP2ServerTransport.Configuration.defaults
+        configuration.shutdownGracePeriod = .milliseconds(50)
+        let server = try await TestServer.start(router: makeRouter(observations), configuration: configuration)
+        let client = RPCClient(transport: try HTTP2ClientTransport(target: server.target))
+        let call = Task { await unaryError(client, TestMethods.wait) }
+        #expect(await observations.next() == "started")
+        server.transport.beginGracefulShutdown()
+        // Without the grace period this call never ends and listen never returns.
+        try await server.serving.value
+        #expect(await observations.next() == "cancelled")
+        let error = try #require(await call.value)
+        #expect(error.code == .unavailable || error.code == .cancelled)
+        await client.close()
+    }
+
     @Test func closedClientRefusesCalls() async throws {
         try await withServerAndClient { client, server in
             _ = try await client.unary(request: ClientRequest(message: [1]), descriptor: TestMethods.echo)

@@ -49,6 +49,17 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
             _ = nghttp2_submit_goaway(session, NGHTTP2.flagNone, nghttp2_session_get_last_proc_stream_id(session), NGHTTP2.noError, nil, 0)
             flush()
         }
+        if let grace = configuration.shutdownGracePeriod {
+            loop.scheduleTimer(at: .now + grace) { [self] in
+                guard !isClosed else { return }
+                let running = streams.count
+                if let session = self.session {
+                    _ = nghttp2_session_terminate_session(session, NGHTTP2.noError)
+                    flush()
+                }
+                close(reason: "graceful shutdown period of \(grace) elapsed; \(running) call(s) from \(peerDescription) still running were cancelled")
+            }
+        }
     }
 
     override func didClose(reason: String) {
