@@ -5,6 +5,8 @@
 
 let suites: [any BenchmarkSuite.Type] = [
     BaselineBenchmarks.self,
+    BulkheadBenchmarks.self,
+    CircuitBreakerBenchmarks.self,
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -10,6 +10,79 @@ import Testing
         #expect(configuration.failureRateThreshold == 0.5)
         #expect(configuration.openDuration == .seconds(5))
         #expect(configuration.permittedCallsInHalfOpen == 3)
+        #expect(configuration.slidingWindow == .count(100))
+        #expect(configuration.slowCallDuration == nil)
+        #expect(configuration.slowCallRateThreshold == 1.0)
+        #expect(configuration.consecutiveFailureThreshold == nil)
+        #expect(configuration.openDurationMultiplier == 1)
+        #expect(configuration.maxOpenDuration == nil)
+        #expect(configuration.openDurationJitter == 0)
+    }
+
+    @Test func windowSizeIsShorthandForACountWindow() throws {
+        let short = try CircuitBreaker.Configuration(windowSize: 50, minimumCalls: 10)
+        let long = try CircuitBreaker.Configuration(slidingWindow: .count(50), minimumCalls: 10)
+        #expect(short == long)
+        #expect(short.windowSize == 50)
+        let timed = try CircuitBreaker.Configuration(slidingWindow: .time(.seconds(60), buckets: 10), minimumCalls: 500)
+        #expect(timed.windowSize == nil)   // minimumCalls is not bounded by a time window
+    }
+
+    @Test func reportsEveryInvalidNewFieldAtOnce() {
+        do {
+            _ = try CircuitBreaker.Configuration(
+                slidingWindow: .time(.zero, buckets: 0), minimumCalls: 0, slowCallDuration: .zero,
+                slowCallRateThreshold: 0, consecutiveFailureThreshold: 0, openDuration: .seconds(10),
+                openDurationMultiplier: 0.5, maxOpenDuration: .seconds(9), openDurationJitter: 1
+            )
+            Issue.record("an invalid configuration was accepted")
+        } catch {
+            #expect(error.fields == [
+                "slidingWindow", "minimumCalls", "slowCallDuration", "slowCallRateThreshold",
+                "consecutiveFailureThreshold", "openDurationMultiplier", "maxOpenDuration", "openDurationJitter",
+            ])
+            let text = error.description
+            #expect(text.hasPrefix("invalid CircuitBreaker.Configuration (8 problems): slidingWindow is .time(0.0 seconds, buckets: 0) but must be a positive length with at least 1 bucket, each at least 1 ns; "))
+            #expect(text.contains("minimumCalls is 0 but must be at least 1; "))
+            #expect(text.contains("consecutiveFailureThreshold is 0 but must be at least 1, or nil to turn the rule off; "))
+            #expect(text.contains("openDurationMultiplier is 0.5 but must be at least 1 (1: no growth); "))
+            #expect(text.contains("maxOpenDuration is 9.0 seconds but must be at least openDuration (10.0 seconds), or nil for no cap; "))
+            #expect(text.hasSuffix("openDurationJitter is 1.0 but must be in 0 <= x < 1. Fix these values."))
+        }
+    }
+
+    @Test func aCountWindowOfZeroIsNamedAsTheSlidingWindow() {
+        do {
+            _ = try CircuitBreaker.Configuration(slidingWindow: .count(0), minimumCalls: 1)
+            Issue.record("an invalid configuration was accepted")
+        } catch {
+            #expect(error.fields == ["slidingWindow"])
+            #expect(error.description == "invalid CircuitBreaker.Configuration (1 problem): slidingWindow is .count(0) but must be a count of at least 1. Fix this value.")
+        }
+        do {
+            _ = try CircuitBreaker.Configuration(slidingWindow: .count(5), minimumCalls: 6)
+            Issue.record("an invalid configuration was accepted")
+        } catch {
+            #expect(error.description == "invalid CircuitBreaker.Configuration (1 problem): minimumCalls is 6 but must be in 1...the window size (5), or the breaker could never trip. Fix this value.")
+        }
+    }
+
+    @Test func aTimeWindowNeedsBucketsOfAtLeastANanosecond() {
+        #expect(throws: ConfigurationError.self) {
+            try CircuitBreaker.Configuration(slidingWindow: .time(.nanoseconds(9), buckets: 10))
+        }
+        #expect(throws: Never.self) {
+            try CircuitBreaker.Configuration(slidingWindow: .time(.nanoseconds(10), buckets: 10))
+        }
+    }
+
+    @Test func describesOnlyTheOptionalRulesInUse() throws {
+        #expect(CircuitBreaker.Configuration.default.description == "CircuitBreaker.Configuration(slidingWindow: .count(100), minimumCalls: 20, failureRateThreshold: 0.5, openDuration: 5.0 seconds, permittedCallsInHalfOpen: 3)")
+        let configuration = try CircuitBreaker.Configuration(
+            slidingWindow: .time(.seconds(60), buckets: 6), slowCallDuration: .seconds(60), consecutiveFailureThreshold: 4,
+            openDurationMultiplier: 2, maxOpenDuration: .seconds(60), openDurationJitter: 0.1
+        )
+        #expect(configuration.description == "CircuitBreaker.Configuration(slidingWindow: .time(60.0 seconds, buckets: 6), minimumCalls: 20, failureRateThreshold: 0.5, slowCallDuration: 60.0 seconds, slowCallRateThreshold: 1.0, consecutiveFailureThreshold: 4, openDuration: 5.0 seconds, openDurationMultiplier: 2.0, maxOpenDuration: 60.0 seconds, openDurationJitter: 0.1, permittedCallsInHalfOpen: 3)")
     }
 
     @Test func reportsEveryInvalidFieldAtOnce() {

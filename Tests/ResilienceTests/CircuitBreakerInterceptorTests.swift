@@ -12,6 +12,16 @@ import Testing
         }
     }
 
+    @Test func aLocalBulkheadRejectionIsIgnoredButAServersResourceExhaustedIsAFailure() {
+        let rejection = RPCError(from: BulkheadFullError(
+            bulkheadName: "catalog", limit: 8, reason: .full(queued: 0, maxQueueLength: 0)
+        ))
+        #expect(rejection.code == .resourceExhausted)
+        #expect(CircuitBreakerInterceptor.Classifier.default.classify(.failure(rejection)) == .ignored)
+        let fromServer = RPCError(code: .resourceExhausted, message: "server overloaded")
+        #expect(CircuitBreakerInterceptor.Classifier.default.classify(.failure(fromServer)) == .failure)
+    }
+
     @Test func anOpenCircuitRejectsWithoutCallingTheTransport() async throws {
         let clock = ManualClock()
         let transport = FakeTransport(always: { Responses.failure(.unavailable) })

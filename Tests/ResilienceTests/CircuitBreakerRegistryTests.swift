@@ -29,6 +29,28 @@ import Testing
         #expect(registry.breaker(for: listProducts).state == .closed)
     }
 
+    @Test func targetsSharingARegistryTripIndependently() async {
+        let failing = FakeTransport { _, _ in Responses.failure(.unavailable) }
+        let healthy = FakeTransport { _, _ in Responses.ok() }
+        let registry = CircuitBreakerRegistry(
+            defaultConfiguration: breakerConfiguration(windowSize: 2, minimumCalls: 2),
+            configurations: ["catalog.v1.Catalog": breakerConfiguration(windowSize: 3, minimumCalls: 3)]
+        )
+        let down = RPCClient(transport: failing, interceptors: [CircuitBreakerInterceptor(registry: registry, target: "catalog-a:50051")])
+        let up = RPCClient(transport: healthy, interceptors: [CircuitBreakerInterceptor(registry: registry, target: "catalog-b:50051")])
+        for _ in 0..<3 { _ = try? await down.unary(request: ClientRequest(message: [1]), descriptor: getProduct) }
+        let answered = try? await up.unary(request: ClientRequest(message: [1]), descriptor: getProduct)
+        #expect(answered != nil)
+        let downBreaker = registry.breaker(for: getProduct, target: "catalog-a:50051")
+        #expect(downBreaker.name == "catalog-a:50051/catalog.v1.Catalog/GetProduct")
+        #expect(downBreaker.state == .open)
+        // The service's configuration applies to the target-qualified breaker too.
+        #expect(downBreaker.configuration.minimumCalls == 3)
+        #expect(registry.breaker(for: getProduct, target: "catalog-b:50051").state == .closed)
+        #expect(registry.breaker(for: getProduct).state == .closed)
+        #expect(registry.all.count == 3)
+    }
+
     @Test func serviceScopeSharesOneBreakerPerService() {
         let registry = CircuitBreakerRegistry(scope: .service)
         #expect(registry.breaker(for: getProduct) === registry.breaker(for: listProducts))

@@ -44,4 +44,23 @@ import Testing
         window.record(failure: false)
         #expect(window.failures == 0)
     }
+
+    @Test func countsSlowCallsAndEvictsThem() {
+        var window = CountBasedWindow(capacity: 3)
+        window.record(failure: false, slow: true)
+        window.record(failure: true, slow: true)
+        window.record(failure: true, slow: false)
+        #expect(window.slowCalls == 2)
+        #expect(window.failures == 2)
+        #expect(window.slowCallRate == 2.0 / 3.0)
+        window.record(failure: false)   // evicts a slow success
+        #expect(window.slowCalls == 1)
+        #expect(window.failures == 2)
+        window.record(failure: false)   // evicts a slow failure
+        #expect(window.slowCalls == 0)
+        #expect(window.failures == 1)
+        window.reset()
+        #expect(window.slowCalls == 0)
+        #expect(window.slowCallRate == 0)
+    }
 }

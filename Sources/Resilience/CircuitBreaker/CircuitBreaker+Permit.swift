@@ -3,7 +3,9 @@ import Synchronization
 extension CircuitBreaker {
     /// Permission for one call, from ``CircuitBreaker/acquirePermission()``. Record its outcome
     /// exactly once; later records are ignored. A permit dropped unrecorded is released as
-    /// ``Outcome/ignored``, so a forgotten permit never wedges a half-open breaker.
+    /// ``Outcome/ignored``, so a forgotten permit never wedges a half-open breaker. When
+    /// ``Configuration/slowCallDuration`` is set, the call is timed from admission to the record.
+    /// Being a class, it costs one heap allocation; ``ScopedPermit`` does not.
     ///
     /// ```swift
     /// let permit = try breaker.acquirePermission()
@@ -16,14 +18,19 @@ extension CircuitBreaker {
         public let generation: UInt64
         /// Whether the call was admitted as a half-open probe.
         public let isProbe: Bool
+        /// When the call was admitted, as time elapsed on the breaker's clock since the breaker
+        /// was made: the start of the slow-call measurement. `nil` when calls are not timed
+        /// (``Configuration/slowCallDuration`` is `nil`).
+        public let admittedAt: Duration?
 
         private let breaker: CircuitBreaker
         private let recorded = Atomic<Bool>(false)
 
-        init(breaker: CircuitBreaker, generation: UInt64, isProbe: Bool) {
+        init(breaker: CircuitBreaker, generation: UInt64, isProbe: Bool, admittedAt: Duration?) {
             self.breaker = breaker
             self.generation = generation
             self.isProbe = isProbe
+            self.admittedAt = admittedAt
         }
 
         /// Records the call's outcome. Returns `false` (and does nothing) if one was recorded already.
@@ -31,7 +38,7 @@ extension CircuitBreaker {
         public func record(_ outcome: Outcome) -> Bool {
             guard recorded.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
             else { return false }
-            breaker.complete(outcome, generation: generation)
+            breaker.complete(outcome, generation: generation, admittedAt: admittedAt)
             return true
         }
 
@@ -40,7 +47,7 @@ extension CircuitBreaker {
 
         deinit {
             if !recorded.load(ordering: .acquiring) {
-                breaker.complete(.ignored, generation: generation)
+                breaker.complete(.ignored, generation: generation, admittedAt: admittedAt)
             }
         }
     }

@@ -12,10 +12,16 @@ extension CircuitBreaker {
         public enum Reason: Sendable, Hashable, CustomStringConvertible {
             /// The failure rate in the window reached the threshold.
             case failureRateExceeded(failures: Int, calls: Int)
+            /// The slow-call rate in the window reached the threshold.
+            case slowCallRateExceeded(slowCalls: Int, calls: Int)
+            /// This many failures in a row reached ``Configuration/consecutiveFailureThreshold``.
+            case consecutiveFailuresExceeded(Int)
             /// The open duration passed and a call arrived: probes may go through.
             case openDurationElapsed
             /// A half-open probe failed.
             case probeFailed
+            /// Every half-open probe succeeded, but the slow ones reached the slow-call rate threshold.
+            case probesTooSlow(slowProbes: Int, probes: Int)
             /// All half-open probes succeeded.
             case probesSucceeded(Int)
             /// Half-open probes did not finish within the open duration; fresh probes are admitted
@@ -31,8 +37,11 @@ extension CircuitBreaker {
             public var description: String {
                 switch self {
                 case .failureRateExceeded(let failures, let calls): "\(failures) failures in \(calls) calls"
+                case .slowCallRateExceeded(let slowCalls, let calls): "\(slowCalls) slow calls in \(calls) calls"
+                case .consecutiveFailuresExceeded(let count): "\(count) consecutive failures"
                 case .openDurationElapsed: "open duration elapsed"
                 case .probeFailed: "a half-open probe failed"
+                case .probesTooSlow(let slow, let probes): "\(slow) of \(probes) half-open probes were slow"
                 case .probesSucceeded(let count): "\(count) half-open probe\(count == 1 ? "" : "s") succeeded"
                 case .probesTimedOut: "half-open probes did not finish within the open duration"
                 case .forcedOpen: "forced open"

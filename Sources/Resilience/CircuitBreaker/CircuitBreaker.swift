@@ -3,15 +3,18 @@ import Synchronization
 
 /// A circuit breaker: stops calling a callee that keeps failing, then probes it until it recovers.
 ///
-/// Usable around any operation, with or without RPC. Closed, it records outcomes in a
-/// count-based sliding window and trips when at least ``Configuration/minimumCalls`` calls are in
-/// the window and the failure rate reaches ``Configuration/failureRateThreshold``. Open, it
-/// rejects at once with a ``CircuitBreakerOpenError``. On the first call after
-/// ``Configuration/openDuration`` it turns half-open and admits exactly
-/// ``Configuration/permittedCallsInHalfOpen`` probes: all succeed, it closes with a fresh
-/// window; any fails, it opens again. Probes that hang are superseded after another open
-/// duration. Every transition starts a new generation; outcomes of calls admitted in an earlier
-/// generation never cause a transition.
+/// Usable around any operation, with or without RPC. Closed, it records outcomes in a sliding
+/// window (the last N calls, or the last T in buckets: ``Configuration/slidingWindow``) and trips
+/// when at least ``Configuration/minimumCalls`` calls are in the window and the failure rate
+/// reaches ``Configuration/failureRateThreshold`` or the slow-call rate reaches
+/// ``Configuration/slowCallRateThreshold``, or after ``Configuration/consecutiveFailureThreshold``
+/// failures in a row. Open, it rejects at once with a ``CircuitBreakerOpenError``. On the first
+/// call after the open duration it turns half-open and admits exactly
+/// ``Configuration/permittedCallsInHalfOpen`` probes: all succeed (and not too many slowly), it
+/// closes with a fresh window; any fails, it opens again, for longer if
+/// ``Configuration/openDurationMultiplier`` is above 1. Probes that hang are superseded after
+/// another open duration. Every transition starts a new generation; outcomes of calls admitted in
+/// an earlier generation never cause a transition.
 ///
 /// Thread-safe: the state machine sits behind a mutex; state-change events are delivered after
 /// it is released, in order.
@@ -42,25 +45,36 @@ public final class CircuitBreaker: Sendable {
     private let time: ElapsedTime
     private let onStateChange: (@Sendable (StateChange) -> Void)?
 
+    /// Where an admitted call stands: what ``Permit`` carries, without the allocation.
+    private struct Admitted {
+        var generation: UInt64
+        var isProbe: Bool
+        var admittedAt: Duration?
+    }
+
     /// Creates a closed breaker.
     ///
     /// - Parameters:
     ///   - name: Names the breaker in errors and events.
     ///   - configuration: Window, thresholds and durations; ``Configuration/default`` if omitted.
-    ///   - clock: The clock for open durations; inject a manual clock in tests.
+    ///   - clock: The clock for open durations and slow calls; inject a manual clock in tests.
     ///   - onStateChange: Called for every transition, in order, outside the breaker's lock, on
     ///     the thread whose call caused it: keep it short (log, count, hand off).
+    ///   - random: Returns a value in `0..<1` for ``Configuration/openDurationJitter`` (called
+    ///     once per trip, only when the jitter is positive); inject a fixed sequence in tests.
+    ///     Default: the system random number generator.
     public init(
         name: String,
         configuration: Configuration = .default,
         clock: any Clock<Duration> = ContinuousClock(),
-        onStateChange: (@Sendable (StateChange) -> Void)? = nil
+        onStateChange: (@Sendable (StateChange) -> Void)? = nil,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.name = name
         self.configuration = configuration
         self.time = ElapsedTime(clock)
         self.onStateChange = onStateChange
-        self.locked = Mutex(Locked(machine: CircuitBreakerStateMachine(configuration: configuration)))
+        self.locked = Mutex(Locked(machine: CircuitBreakerStateMachine(configuration: configuration, random: random)))
     }
 
     deinit {
@@ -71,24 +85,50 @@ public final class CircuitBreaker: Sendable {
     // MARK: Calls
 
     /// Asks to make one call. Returns a permit whose outcome must be recorded, or throws
-    /// ``CircuitBreakerOpenError`` at once when the breaker rejects the call.
+    /// ``CircuitBreakerOpenError`` at once when the breaker rejects the call. The slow-call clock
+    /// starts now. (The permit is a class, one heap allocation; ``run(isolation:classify:_:)``
+    /// needs none.)
     public func acquirePermission() throws(CircuitBreakerOpenError) -> Permit {
+        let admitted = try admit()
+        return Permit(breaker: self, generation: admitted.generation, isProbe: admitted.isProbe, admittedAt: admitted.admittedAt)
+    }
+
+    /// Like ``acquirePermission()``, without the heap allocation: the permit is a non-copyable
+    /// value that must be recorded (or dropped, which releases it) in the scope that holds it.
+    public func acquireScopedPermission() throws(CircuitBreakerOpenError) -> ScopedPermit {
+        let admitted = try admit()
+        return ScopedPermit(breaker: self, generation: admitted.generation, isProbe: admitted.isProbe, admittedAt: admitted.admittedAt)
+    }
+
+    private func admit() throws(CircuitBreakerOpenError) -> Admitted {
+        // The clock is read only when needed: to time the call for the slow-call rule, or (in the
+        // machine, under the lock) when the breaker is not closed.
+        let admittedAt = configuration.slowCallDuration == nil ? nil : time.now()
+        // Fast path: closed admits without changing anything but needs the generation.
+        if let generation = locked.withLock({ $0.machine.closedGeneration }) {
+            return Admitted(generation: generation, isProbe: false, admittedAt: admittedAt)
+        }
         let (admission, deliver) = locked.withLock { locked in
-            let (admission, transition) = locked.machine.acquire(at: time.now())
+            let (admission, transition) = locked.machine.acquire(at: admittedAt ?? self.time.now())
             return (admission, enqueue(transition, in: &locked))
         }
         if deliver { deliverEvents() }
         switch admission {
         case .admitted(let generation, let isProbe):
-            return Permit(breaker: self, generation: generation, isProbe: isProbe)
+            return Admitted(generation: generation, isProbe: isProbe, admittedAt: admittedAt)
         case .rejected(let rejection):
-            throw CircuitBreakerOpenError(
-                breakerName: name, state: rejection.state,
-                failures: rejection.trip?.failures ?? 0, calls: rejection.trip?.calls ?? 0,
-                trippedByProbe: rejection.trip?.duringHalfOpen ?? false,
-                retryAfter: rejection.retryAfter, probesInFlight: rejection.probesInFlight
-            )
+            throw rejectionError(rejection)
         }
+    }
+
+    private func rejectionError(_ rejection: CircuitBreakerStateMachine.Rejection) -> CircuitBreakerOpenError {
+        CircuitBreakerOpenError(
+            breakerName: name, state: rejection.state,
+            failures: rejection.trip?.failures ?? 0, calls: rejection.trip?.calls ?? 0,
+            trippedByProbe: rejection.trip?.duringHalfOpen ?? false,
+            slowCalls: rejection.trip?.slowCalls ?? 0, rule: rejection.trip?.rule,
+            retryAfter: rejection.retryAfter, probesInFlight: rejection.probesInFlight
+        )
     }
 
     /// Records the outcome of the call `permit` was issued for; same as `permit.record(outcome)`.
@@ -112,13 +152,15 @@ public final class CircuitBreaker: Sendable {
         classify: (any Error) -> Outcome = CircuitBreaker.defaultErrorClassification,
         _ operation: () async throws -> T
     ) async throws -> T {
-        let permit = try acquirePermission()
+        // No Permit object here: the outcome is recorded on every path below, so nothing can be
+        // dropped unrecorded, and the closed fast path allocates nothing.
+        let admitted = try admit()
         do {
             let value = try await operation()
-            permit.record(.success)
+            complete(.success, generation: admitted.generation, admittedAt: admitted.admittedAt)
             return value
         } catch {
-            permit.record(Task.isCancelled ? .ignored : classify(error))
+            complete(Task.isCancelled ? .ignored : classify(error), generation: admitted.generation, admittedAt: admitted.admittedAt)
             throw error
         }
     }
@@ -131,9 +173,10 @@ public final class CircuitBreaker: Sendable {
         return .failure
     }
 
-    func complete(_ outcome: Outcome, generation: UInt64) {
+    func complete(_ outcome: Outcome, generation: UInt64, admittedAt: Duration?) {
         let deliver = locked.withLock { locked in
-            let transition = locked.machine.record(outcome, generation: generation, at: time.now())
+            guard let transition = locked.machine.record(outcome, generation: generation, admittedAt: admittedAt, at: self.time.now())
+            else { return false }
             return enqueue(transition, in: &locked)
         }
         if deliver { deliverEvents() }
@@ -146,27 +189,29 @@ public final class CircuitBreaker: Sendable {
 
     /// A snapshot of the state and counters.
     public var metrics: Metrics {
-        locked.withLock { $0.machine.metrics(at: time.now()) }
+        let now = time.now()
+        return locked.withLock { $0.machine.metrics(at: now) }
     }
 
     /// Rejects every call, without a timer, until ``reset()`` or ``disable()``.
     public func forceOpen() {
-        transition { $0.forceOpen() }
+        transition { $0.forceOpen(at: $1) }
     }
 
     /// Lets every call through without tripping until ``reset()`` or ``forceOpen()``.
     public func disable() {
-        transition { $0.disable() }
+        transition { $0.disable(at: $1) }
     }
 
-    /// Closes the breaker with an empty window, in a new generation: outcomes of calls admitted
-    /// before the reset no longer count.
+    /// Closes the breaker with an empty window and the base open duration, in a new generation:
+    /// outcomes of calls admitted before the reset no longer count.
     public func reset() {
-        transition { $0.reset() }
+        transition { $0.reset(at: $1) }
     }
 
-    private func transition(_ body: (inout CircuitBreakerStateMachine) -> CircuitBreakerStateMachine.Transition?) {
-        let deliver = locked.withLock { locked in enqueue(body(&locked.machine), in: &locked) }
+    private func transition(_ body: (inout CircuitBreakerStateMachine, Duration) -> CircuitBreakerStateMachine.Transition?) {
+        let now = time.now()
+        let deliver = locked.withLock { locked in enqueue(body(&locked.machine, now), in: &locked) }
         if deliver { deliverEvents() }
     }
 

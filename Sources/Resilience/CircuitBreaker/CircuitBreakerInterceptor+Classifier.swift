@@ -6,7 +6,8 @@ extension CircuitBreakerInterceptor {
     /// The ``default`` classifier counts ``defaultFailureCodes`` as failures and every other
     /// status (NOT_FOUND, INVALID_ARGUMENT, ...: the caller's problem, not the callee's) as a
     /// success. Caller cancellation (an abandoned body or CANCELLED) is ignored, releasing the
-    /// permit, and so is another breaker's rejection, which says nothing about the callee.
+    /// permit, and so are another breaker's rejection and a local bulkhead's rejection
+    /// (``BulkheadFullError``), which never reached the callee and say nothing about it.
     ///
     /// ```swift
     /// let classifier = CircuitBreakerInterceptor.Classifier.failing(on: [.unavailable, .internal])
@@ -31,15 +32,19 @@ extension CircuitBreakerInterceptor {
             .unavailable, .deadlineExceeded, .internal, .unknown, .resourceExhausted, .dataLoss,
         ]
 
-        /// Failures for `codes`, successes for other statuses; cancellation and other breakers'
-        /// rejections ignored.
+        /// Failures for `codes`, successes for other statuses; cancellation, other breakers'
+        /// rejections and bulkhead rejections ignored.
         public static func failing(on codes: Set<Status.Code>) -> Classifier {
             Classifier { outcome in
                 switch outcome {
                 case .success: return .success
                 case .abandoned: return .ignored
                 case .failure(let error):
-                    if error.code == .cancelled || CircuitBreakerOpenError.find(in: error) != nil { return .ignored }
+                    if error.code == .cancelled || CircuitBreakerOpenError.find(in: error) != nil
+                        || BulkheadFullError.find(in: error) != nil
+                    {
+                        return .ignored
+                    }
                     return codes.contains(error.code) ? .failure : .success
                 }
             }

@@ -24,7 +24,7 @@ import RPCCore
 public struct CircuitBreakerInterceptor: ClientInterceptor {
     private enum Breakers: Sendable {
         case single(CircuitBreaker)
-        case registry(CircuitBreakerRegistry)
+        case registry(CircuitBreakerRegistry, target: String?)
     }
 
     private let breakers: Breakers
@@ -37,9 +37,11 @@ public struct CircuitBreakerInterceptor: ClientInterceptor {
         self.classifier = classifier
     }
 
-    /// A breaker per method (or service) from `registry`.
-    public init(registry: CircuitBreakerRegistry, classifier: Classifier = .default) {
-        breakers = .registry(registry)
+    /// A breaker per method (or service) from `registry`; with a `target` (e.g. the server's
+    /// address), per target and method, so clients of different servers sharing one registry
+    /// trip independently.
+    public init(registry: CircuitBreakerRegistry, target: String? = nil, classifier: Classifier = .default) {
+        breakers = .registry(registry, target: target)
         self.classifier = classifier
     }
 
@@ -47,7 +49,7 @@ public struct CircuitBreakerInterceptor: ClientInterceptor {
     public func breaker(for descriptor: MethodDescriptor) -> CircuitBreaker {
         switch breakers {
         case .single(let breaker): breaker
-        case .registry(let registry): registry.breaker(for: descriptor)
+        case .registry(let registry, let target): registry.breaker(for: descriptor, target: target)
         }
     }
 

@@ -32,6 +32,11 @@ public struct CircuitBreakerOpenError: Error, RPCErrorConvertible, Sendable, Has
     public var calls: Int
     /// Whether a half-open probe failing opened it (rather than the closed window's failure rate).
     public var trippedByProbe: Bool
+    /// Slow calls among ``calls`` (for a slow-call trip).
+    public var slowCalls: Int
+    /// The rule that opened the breaker; `nil` when forced open or not known (then
+    /// ``trippedByProbe`` tells a probe failure from a failure-rate trip).
+    public var rule: CircuitBreaker.TripRule?
     /// How long until the breaker lets a probe through; `nil` when forced open.
     public var retryAfter: Duration?
     /// Half-open probes in flight when the call was rejected.
@@ -39,13 +44,16 @@ public struct CircuitBreakerOpenError: Error, RPCErrorConvertible, Sendable, Has
 
     public init(
         breakerName: String, state: CircuitBreaker.State, failures: Int = 0, calls: Int = 0,
-        trippedByProbe: Bool = false, retryAfter: Duration?, probesInFlight: Int = 0
+        trippedByProbe: Bool = false, slowCalls: Int = 0, rule: CircuitBreaker.TripRule? = nil,
+        retryAfter: Duration?, probesInFlight: Int = 0
     ) {
         self.breakerName = breakerName
         self.state = state
         self.failures = failures
         self.calls = calls
-        self.trippedByProbe = trippedByProbe
+        self.trippedByProbe = trippedByProbe || rule == .probeFailure || rule == .slowProbes
+        self.slowCalls = slowCalls
+        self.rule = rule
         self.retryAfter = retryAfter
         self.probesInFlight = probesInFlight
     }
@@ -55,7 +63,12 @@ public struct CircuitBreakerOpenError: Error, RPCErrorConvertible, Sendable, Has
         let name = "circuit '\(breakerName)'"
         let retry = retryAfter.map { "next probe in \($0.readable)" } ?? ""
         let advice = "Retry after that or use a fallback."
-        let failed = "\(failures) failure\(failures == 1 ? "" : "s") in \(calls) \(trippedByProbe ? "half-open probe " : "")call\(calls == 1 ? "" : "s")"
+        let callCount = "\(calls) \(trippedByProbe ? "half-open probe " : "")call\(calls == 1 ? "" : "s")"
+        let failed = switch rule ?? (trippedByProbe ? .probeFailure : .failureRate) {
+        case .failureRate, .probeFailure: "\(failures) failure\(failures == 1 ? "" : "s") in \(callCount)"
+        case .slowCallRate, .slowProbes: "\(slowCalls) slow call\(slowCalls == 1 ? "" : "s") in \(callCount)"
+        case .consecutiveFailures: "\(failures) consecutive failure\(failures == 1 ? "" : "s")"
+        }
         switch state {
         case .forcedOpen:
             return "\(name) is forced open, so every call is rejected until the breaker is reset or disabled."

@@ -25,6 +25,7 @@ public final class CircuitBreakerRegistry: Sendable {
 
     private let clock: any Clock<Duration>
     private let onStateChange: (@Sendable (CircuitBreaker.StateChange) -> Void)?
+    private let random: @Sendable () -> Double
     private let breakers = Mutex<[String: CircuitBreaker]>([:])
 
     /// Creates an empty registry.
@@ -35,41 +36,60 @@ public final class CircuitBreakerRegistry: Sendable {
     ///   - configurations: Per `service/method` or `service`.
     ///   - clock: Shared by every breaker; inject a manual clock in tests.
     ///   - onStateChange: Called for every transition of every breaker, outside locks.
+    ///   - random: The breakers' source of open-duration jitter, a value in `0..<1`; default:
+    ///     the system random number generator.
     public init(
         defaultConfiguration: CircuitBreaker.Configuration = .default,
         scope: Scope = .method,
         configurations: [String: CircuitBreaker.Configuration] = [:],
         clock: any Clock<Duration> = ContinuousClock(),
-        onStateChange: (@Sendable (CircuitBreaker.StateChange) -> Void)? = nil
+        onStateChange: (@Sendable (CircuitBreaker.StateChange) -> Void)? = nil,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.defaultConfiguration = defaultConfiguration
         self.scope = scope
         self.configurations = configurations
         self.clock = clock
         self.onStateChange = onStateChange
+        self.random = random
     }
 
     /// The breaker for a method, by the registry's scope.
     public func breaker(for descriptor: MethodDescriptor) -> CircuitBreaker {
-        switch scope {
-        case .method: breaker(named: descriptor.description, service: descriptor.service)
-        case .service: breaker(named: descriptor.service, service: descriptor.service)
+        breaker(for: descriptor, target: nil)
+    }
+
+    /// The breaker for a method of one target (server address or service name), by the
+    /// registry's scope: named `target/service/method` (or `target/service`), so one registry
+    /// can serve clients of several targets and each target trips on its own. Configurations
+    /// are still looked up by `service/method`, then `service` (a key with the target prefix
+    /// wins when present).
+    public func breaker(for descriptor: MethodDescriptor, target: String?) -> CircuitBreaker {
+        let key = switch scope {
+        case .method: descriptor.description
+        case .service: descriptor.service
         }
+        guard let target, !target.isEmpty else {
+            return breaker(named: key, lookup: [key, descriptor.service])
+        }
+        let name = "\(target)/\(key)"
+        return breaker(named: name, lookup: [name, key, descriptor.service])
     }
 
     /// The breaker with this name, made on first use.
     public func breaker(named name: String) -> CircuitBreaker {
-        breaker(named: name, service: nil)
+        breaker(named: name, lookup: [name])
     }
 
     /// Every breaker made so far, by name.
     public var all: [String: CircuitBreaker] { breakers.withLock { $0 } }
 
-    private func breaker(named name: String, service: String?) -> CircuitBreaker {
+    /// The breaker `name`, made on first use with the first configuration found under `lookup`.
+    private func breaker(named name: String, lookup: [String]) -> CircuitBreaker {
         breakers.withLock { breakers in
             if let breaker = breakers[name] { return breaker }
-            let configuration = configurations[name] ?? service.flatMap { configurations[$0] } ?? defaultConfiguration
-            let breaker = CircuitBreaker(name: name, configuration: configuration, clock: clock, onStateChange: onStateChange)
+            let configuration = lookup.lazy.compactMap { self.configurations[$0] }.first ?? defaultConfiguration
+            let breaker = CircuitBreaker(name: name, configuration: configuration, clock: clock, onStateChange: onStateChange, random: random)
             breakers[name] = breaker
             return breaker
         }

@@ -10,6 +10,7 @@ extension FallbackInterceptor {
         private enum Kind: Sendable, Hashable {
             case status(Status.Code)
             case circuitOpen
+            case bulkheadFull
             case anyError
         }
 
@@ -23,13 +24,22 @@ extension FallbackInterceptor {
         /// cause chain), without reaching the server.
         public static let circuitOpen = Trigger(kind: .circuitOpen)
 
+        /// A call rejected by a bulkhead (a ``BulkheadFullError`` in the error's cause chain):
+        /// all its permits were in use and the call could not wait, or waited too long.
+        /// `.status(.resourceExhausted)` matches it too, and a server's RESOURCE_EXHAUSTED as well.
+        public static let bulkheadFull = Trigger(kind: .bulkheadFull)
+
+        /// A call that ran out of time: DEADLINE_EXCEEDED, whether the client's deadline passed
+        /// or the server gave up. Same as `.status(.deadlineExceeded)`.
+        public static let deadlineExceeded = Trigger.status(.deadlineExceeded)
+
         /// Any failure except the caller's own cancellation.
         public static let anyError = Trigger(kind: .anyError)
 
-        /// Circuit open, UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED: the callee is
-        /// down, slow or shedding load, and a substitute beats an error.
+        /// Circuit open, bulkhead full, UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED:
+        /// the callee is down, slow or shedding load, and a substitute beats an error.
         public static let defaults: Set<Trigger> = [
-            .circuitOpen, .status(.unavailable), .status(.deadlineExceeded), .status(.resourceExhausted),
+            .circuitOpen, .bulkheadFull, .status(.unavailable), .status(.deadlineExceeded), .status(.resourceExhausted),
         ]
 
         /// Whether `error` is this kind of failure.
@@ -37,6 +47,7 @@ extension FallbackInterceptor {
             switch kind {
             case .status(let code): error.code == code
             case .circuitOpen: CircuitBreakerOpenError.find(in: error) != nil
+            case .bulkheadFull: BulkheadFullError.find(in: error) != nil
             case .anyError: true
             }
         }
@@ -45,6 +56,7 @@ extension FallbackInterceptor {
             switch kind {
             case .status(let code): "status \(code)"
             case .circuitOpen: "circuit open"
+            case .bulkheadFull: "bulkhead full"
             case .anyError: "any error"
             }
         }

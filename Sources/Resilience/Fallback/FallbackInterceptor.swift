@@ -3,7 +3,8 @@ import RPCCore
 /// Answers chosen failures with a substitute response: a fixed default, the last good response
 /// to an equal request, or one computed by a closure. The substitute's initial metadata says
 /// where it came from, `x-fallback: default`, `cache` or `custom`, so callers can tell, and
-/// `x-fallback-cause` says what it replaces (`circuit-open`, or a status code such as `UNAVAILABLE`).
+/// `x-fallback-cause` says what it replaces (`circuit-open`, `bulkhead-full`, or a status code
+/// such as `UNAVAILABLE` or `DEADLINE_EXCEEDED`).
 ///
 /// To see a failure that arrives with the trailers, the interceptor buffers the whole response
 /// (``ResponseHandling/buffered``, the default): it is meant for unary calls. With
@@ -37,10 +38,13 @@ public struct FallbackInterceptor: ClientInterceptor {
     /// The metadata key with a cached response's age in whole milliseconds.
     public static let ageMetadataKey = "x-fallback-age-ms"
     /// The metadata key that says which failure the substitute replaces: ``circuitOpenCause``
-    /// for a circuit breaker's rejection, else the status code's name, e.g. `UNAVAILABLE`.
+    /// for a circuit breaker's rejection, ``bulkheadFullCause`` for a bulkhead's, else the
+    /// status code's name, e.g. `UNAVAILABLE`.
     public static let causeMetadataKey = "x-fallback-cause"
     /// The ``causeMetadataKey`` value for a call rejected by an open circuit breaker.
     public static let circuitOpenCause = "circuit-open"
+    /// The ``causeMetadataKey`` value for a call rejected by a full bulkhead.
+    public static let bulkheadFullCause = "bulkhead-full"
 
     /// The failures that get a fallback.
     public let triggers: Set<Trigger>
@@ -128,7 +132,7 @@ public struct FallbackInterceptor: ClientInterceptor {
         guard shouldAnswer(error) else { return StreamingClientResponse(error: error) }
         do {
             if var response = try await substitute(from: strategy, for: error, context: context, key: key) {
-                let cause = CircuitBreakerOpenError.find(in: error) == nil ? error.code.description : Self.circuitOpenCause
+                let cause = Self.causeDescription(error)
                 if case .success(var contents) = response.accepted {
                     contents.metadata.replaceOrAddString(cause, forKey: Self.causeMetadataKey)
                     response.accepted = .success(contents)
@@ -141,6 +145,13 @@ public struct FallbackInterceptor: ClientInterceptor {
             surfaced.cause = fallbackError
             return StreamingClientResponse(error: surfaced)
         }
+    }
+
+    /// The ``causeMetadataKey`` value for `error`.
+    static func causeDescription(_ error: RPCError) -> String {
+        if CircuitBreakerOpenError.find(in: error) != nil { return circuitOpenCause }
+        if BulkheadFullError.find(in: error) != nil { return bulkheadFullCause }
+        return error.code.description
     }
 
     private func substitute(
