@@ -49,7 +49,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ExampleClient",
-            dependencies: ["ExampleServices", "RPCCore", "HTTP2Transport", "Resilience"],
+            dependencies: ["ExampleServices", "RPCCore", "HTTP2Transport", "Resilience", "Protobuf"],
             path: "Examples/ExampleClient"
         ),
 
@@ -70,7 +70,7 @@ let package = Package(
             name: "HTTP2TransportTests",
             dependencies: ["HTTP2Transport", "RPCCore", "ExampleServices", "Resilience"]
         ),
-        .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "ProtobufRPC", "ExampleServices"]),
+        .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "ProtobufRPC", "ExampleServices", "RPCCore"]),
         .testTarget(
             name: "ExamplesTests",
             dependencies: ["ExampleServices", "HTTP2Transport", "Protobuf", "RPCCore", "Resilience"]

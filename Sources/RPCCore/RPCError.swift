@@ -15,6 +15,11 @@ public struct RPCError: Error, Sendable, CustomStringConvertible {
     public var metadata: Metadata
     /// The error that led to this one, if any.
     public var cause: (any Error)?
+    /// Whether the transport knows that the server's application never saw the call: the stream
+    /// was refused (HTTP/2 REFUSED_STREAM), was above a GOAWAY's last-stream-id, or was never
+    /// sent. Sending it again cannot do anything twice, so retry policies retry such failures
+    /// transparently, without counting an attempt. Default `false`: unknown, assume processed.
+    public var wasNotProcessed: Bool = false
 
     /// Creates an error. An `.ok` code is turned into `.unknown`, since an error cannot be OK.
     public init(code: Status.Code, message: String, metadata: Metadata = [:], cause: (any Error)? = nil) {

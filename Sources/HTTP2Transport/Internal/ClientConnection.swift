@@ -156,7 +156,9 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
     private func submit(_ stream: ClientStream) {
         guard !stream.isFinished else { return }
         guard !goAwayReceived, let session else {
-            stream.fail(RPCError(code: .unavailable, message: "connection to \(target) is going away (GOAWAY); the call was not sent and may be retried"))
+            var error = RPCError(code: .unavailable, message: "connection to \(target) is going away (GOAWAY); the call was not sent and may be retried")
+            error.wasNotProcessed = true
+            stream.fail(error)
             return
         }
         var fields: HeaderCodec.Fields = [
@@ -429,7 +431,9 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
 
     override func onFrameNotSent(_ frame: nghttp2_frame, error: Int) {
         guard frame.hd.type == NGHTTP2.frameHeaders, let stream = streams.removeValue(forKey: frame.hd.stream_id) else { return }
-        stream.fail(RPCError(code: .unavailable, message: "could not send the call to \(stream.path) to \(target): \(NGHTTP2.errorText(error)); it was not processed"))
+        var failure = RPCError(code: .unavailable, message: "could not send the call to \(stream.path) to \(target): \(NGHTTP2.errorText(error)); it was not processed")
+        failure.wasNotProcessed = true
+        stream.fail(failure)
     }
 
     override func readBody(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: UnsafeMutablePointer<UInt32>) -> Int {

@@ -83,7 +83,9 @@ enum ResetMapping {
     static func error(forResetCode code: UInt32, path: String, peer: String, deadlinePassed: Bool) -> RPCError {
         switch code {
         case NGHTTP2.refusedStream:
-            return RPCError(code: .unavailable, message: "\(peer) refused the stream for \(path) (REFUSED_STREAM); it was not processed and is safe to retry")
+            var error = RPCError(code: .unavailable, message: "\(peer) refused the stream for \(path) (REFUSED_STREAM); it was not processed and is safe to retry")
+            error.wasNotProcessed = true
+            return error
         case NGHTTP2.cancel:
             if deadlinePassed {
                 return RPCError(code: .deadlineExceeded, message: "call to \(path) at \(peer) exceeded its deadline")

@@ -10,7 +10,7 @@ import RPCCore
 /// 6. per-attempt timeout: bounds one attempt, next to the transport.
 ///
 /// README.md ("Order of interceptors") says what each other order would mean. Slots 2, 3 and 6
-/// take any interceptor until the timeout and retry policies exist.
+/// take any interceptor: usually ``TimeoutInterceptor`` (2 and 6) and ``RetryInterceptor`` (3).
 ///
 /// ```swift
 /// let chain = ResilienceChain(configuration: .init(
