@@ -276,15 +276,77 @@ func retryPolicy(
         #expect(deadlines[0] > started && deadlines[0] <= started.advanced(by: .seconds(61)))
     }
 
-    @Test func perAttemptTimeoutShortensEachAttemptsDeadlineAndATimedOutAttemptIsRetried() async throws {
-        let transport = ScriptedAttempts { n in n == 0 ? failure(.deadlineExceeded, "attempt timed out") : Responses.ok() }
-        let client = Self.client(transport, policy: retryPolicy(perAttemptTimeout: .seconds(1)))
-        let started = ContinuousClock.now
-        _ = try await client.unary(request: ClientRequest(message: [1]), descriptor: getProduct, options: CallOptions(timeout: .seconds(60)))
-        #expect(transport.count == 2)
-        for deadline in transport.attempts.map(\.deadline) {
-            #expect(deadline != nil && deadline! <= ContinuousClock.now.advanced(by: .seconds(1)) && deadline! > started)
+    @Test func anAttemptWithoutHeadersByItsPerAttemptTimeoutIsCancelledAndRetried() async throws {
+        let clock = ManualClock()
+        let cancelled = Tally()
+        let transport = ScriptedAttempts { n in
+            guard n == 0 else { return Responses.ok([UInt8(n)]) }
+            try? await Task.sleep(for: .seconds(60))   // no headers until cancelled
+            if Task.isCancelled { cancelled.increment() }
+            return failure(.cancelled, "cancelled")
         }
+        let client = Self.client(transport, policy: retryPolicy(perAttemptTimeout: .seconds(1)), clock: clock)
+        let started = ContinuousClock.now
+        let call = Task {
+            try await client.unary(request: ClientRequest(message: [1]), descriptor: getProduct, options: CallOptions(timeout: .seconds(60)))
+        }
+        await eventually("first attempt and its timer") { transport.count == 1 && clock.sleeperCount == 1 }
+        clock.advance(by: .milliseconds(999))
+        #expect(transport.count == 1 && cancelled.count == 0)
+        clock.advance(by: .milliseconds(1))   // the per-attempt timeout: attempt 1 is cancelled, attempt 2 answers
+        #expect(try await call.value.message == [1])
+        await cancelled.wait(until: 1)
+        #expect(transport.count == 2)
+        #expect(transport.attempts.map { $0.metadata.firstString(forKey: "grpc-previous-rpc-attempts") } == [nil, "1"])
+        // Every attempt carries the overall deadline (so grpc-timeout is the remaining overall time).
+        let deadlines = transport.attempts.compactMap(\.deadline)
+        #expect(deadlines.count == 2 && Set(deadlines).count == 1)
+        #expect(deadlines[0] > started.advanced(by: .seconds(59)))
+    }
+
+    @Test func anAttemptWhoseHeadersArriveInTimeIsNotCutByItsPerAttemptTimeoutWhileItStreams() async throws {
+        let clock = ManualClock()
+        let bodyMayEnd = Gate()
+        let transport = ScriptedAttempts { _ in
+            StreamingClientResponse(accepted: .success(.init(
+                metadata: [:],
+                bodyParts: RPCAsyncSequence(makeNext: {
+                    var index = 0
+                    return {
+                        index += 1
+                        switch index {
+                        case 1: return .message([1])
+                        case 2:
+                            await bodyMayEnd.wait()
+                            return .message([2])
+                        case 3: return .trailers([:])
+                        default: return nil
+                        }
+                    }
+                })
+            )))
+        }
+        let client = Self.client(transport, policy: retryPolicy(perAttemptTimeout: .seconds(1)), clock: clock)
+        let response = await client.streaming(request: StreamingClientRequest(message: [1]), descriptor: getProduct)
+        let contents = try response.accepted.get()
+        #expect(clock.sleeperCount == 0)   // headers arrived: the per-attempt timer is gone
+        clock.advance(by: .seconds(5))      // well past the per-attempt deadline
+        bodyMayEnd.open()
+        var messages: [[UInt8]] = []
+        for try await part in contents.bodyParts {
+            if case .message(let bytes) = part { messages.append(bytes) }
+        }
+        #expect(messages == [[1], [2]])
+        #expect(transport.count == 1)
+    }
+
+    @Test func aDeadlineExceededFromTheAttemptItselfIsNotRetriedLikeAPerAttemptTimeout() async {
+        let transport = ScriptedAttempts { _ in failure(.deadlineExceeded, "server gave up") }
+        let client = Self.client(transport, policy: retryPolicy(perAttemptTimeout: .seconds(1)))
+        let error = await Self.unaryError(client, options: CallOptions(timeout: .seconds(60)))
+        #expect(transport.count == 1)
+        #expect(error?.code == .deadlineExceeded)
+        #expect(error?.message == "server gave up")
     }
 
     @Test func theOverallDeadlineBoundsAPerAttemptTimeoutAndItsExpiryIsNotRetried() async {
@@ -311,6 +373,24 @@ func retryPolicy(
         let error = await call.value
         #expect(error?.code == .cancelled)
         #expect(transport.count == 1)
+    }
+
+    @Test func callerCancellationDuringATimedAttemptEndsWithCancelledAndIsNotRetried() async {
+        let clock = ManualClock()
+        let inAttempt = Gate()
+        let transport = ScriptedAttempts { _ in
+            inAttempt.open()
+            try? await Task.sleep(for: .seconds(60))
+            return failure(.unavailable)
+        }
+        let client = Self.client(transport, policy: retryPolicy(perAttemptTimeout: .seconds(1)), clock: clock)
+        let call = Task { await Self.unaryError(client) }
+        await inAttempt.wait()
+        call.cancel()
+        let error = await call.value
+        #expect(error?.code == .cancelled)
+        #expect(transport.count == 1)
+        #expect(clock.sleeperCount == 0)   // the per-attempt timer went with the attempt
     }
 
     @Test func callerCancellationDuringTheBackoffEndsWithCancelled() async {

@@ -15,11 +15,16 @@ import RPCCore
 /// - Failures the transport marks ``RPCError/wasNotProcessed`` (a refused stream, or one above a
 ///   GOAWAY's last-stream-id) are retried at once without counting an attempt, at most
 ///   ``maxTransparentRetries`` times per call.
-/// - The call's deadline (``ClientContext/deadline``) stays fixed: each attempt gets the earlier
-///   of it and ``RetryPolicy/perAttemptTimeout``, so transports send only the remaining time.
-///   No attempt starts once the deadline has passed or would pass during the backoff: the call
-///   fails with DEADLINE_EXCEEDED naming the last attempt's status. An attempt that ran out of
-///   its own per-attempt time, while the call has time left, is retried.
+/// - The call's deadline (``ClientContext/deadline``) stays fixed and every attempt carries it,
+///   so transports send only the remaining time. No attempt starts once the deadline has passed
+///   or would pass during the backoff: the call fails with DEADLINE_EXCEEDED naming the last
+///   attempt's status.
+/// - ``RetryPolicy/perAttemptTimeout`` bounds an attempt only until it commits: this interceptor
+///   races the attempt against a timer on its clock (up to the earlier of the per-attempt and
+///   overall deadlines). If response headers or a failure come first the timer is cancelled and
+///   an established stream runs on, bounded by the call's deadline alone. If the timer fires
+///   first the attempt's task is cancelled (the transport resets its stream) and the attempt
+///   fails with DEADLINE_EXCEEDED, which is retried while the call has time left.
 /// - The error after the last attempt keeps the last status code and says how many attempts were
 ///   made and how each failed. Caller cancellation ends the call with CANCELLED, never retried.
 ///
@@ -104,20 +109,32 @@ public struct RetryInterceptor: ClientInterceptor {
             if log.count > 0 {
                 attemptRequest.metadata.replaceOrAddString(String(log.count), forKey: Self.previousAttemptsKey)
             }
-            var attemptContext = context
-            var ownDeadlineBinds = false
-            if let timeout = policy.perAttemptTimeout {
-                let own = ContinuousClock.now.advanced(by: timeout)
-                if overall.map({ own < $0 }) ?? true {
-                    attemptContext.deadline = own
-                    ownDeadlineBinds = true
-                }
-            }
+            var attemptTimedOut = false
             let response: StreamingClientResponse
-            do {
-                response = try await next(attemptRequest, attemptContext)
-            } catch {
-                response = StreamingClientResponse(error: RPCError(from: error))
+            if let timeout = policy.perAttemptTimeout {
+                let remaining = overall.map { ContinuousClock.now.duration(to: $0) }
+                let ownDeadlineBinds = remaining.map { timeout < $0 } ?? true
+                let limit = ownDeadlineBinds ? timeout : remaining!
+                switch await Self.attempt(attemptRequest, context, next: next, timingOutAfter: limit, on: clock) {
+                case .response(let answer):
+                    response = answer
+                case .timedOut where ownDeadlineBinds:
+                    attemptTimedOut = overall.map { $0 > .now } ?? true
+                    response = StreamingClientResponse(error: RPCError(
+                        code: .deadlineExceeded,
+                        message: "attempt \(log.count + 1) of \(path) got no response headers within its per-attempt timeout of \(timeout.readable); it was cancelled"
+                    ))
+                case .timedOut:
+                    response = StreamingClientResponse(error: RPCError(
+                        code: .deadlineExceeded, message: "deadline of \(path) passed before attempt \(log.count + 1) got response headers; it was cancelled"
+                    ))
+                }
+            } else {
+                do {
+                    response = try await next(attemptRequest, context)
+                } catch {
+                    response = StreamingClientResponse(error: RPCError(from: error))
+                }
             }
             let error: RPCError
             switch response.accepted {
@@ -130,7 +147,6 @@ public struct RetryInterceptor: ClientInterceptor {
                 continue
             }
             log.append(error)
-            let attemptTimedOut = error.code == .deadlineExceeded && ownDeadlineBinds && (overall.map { $0 > .now } ?? true)
             guard policy.retryableStatusCodes.contains(error.code) || attemptTimedOut else {
                 return fail(log, path, "\(error.code) is not a retryable status", explain: false)
             }
@@ -182,6 +198,64 @@ public struct RetryInterceptor: ClientInterceptor {
                 try await clock.sleep(for: delay)
             } catch {
                 return Self.cancelled(path, log)
+            }
+        }
+    }
+
+    /// How an attempt raced against its per-attempt timer ended.
+    private enum TimedAttempt: Sendable {
+        /// The attempt answered first: headers (it is committed) or a failure.
+        case response(StreamingClientResponse)
+        /// The timer fired first; the attempt's task has been cancelled and its answer dropped.
+        case timedOut
+    }
+
+    private enum AttemptEvent: Sendable {
+        case response(StreamingClientResponse)
+        case timerFired
+        case timerCancelled
+    }
+
+    /// Runs one attempt against a timer of `limit` on `clock`. The attempt and the timer run as
+    /// child tasks: whichever ends first cancels the other, so an answered attempt runs on without
+    /// the timer, and a timed-out attempt's task is cancelled (its stream reset) before this returns.
+    private static func attempt(
+        _ request: StreamingClientRequest,
+        _ context: ClientContext,
+        next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse,
+        timingOutAfter limit: Duration,
+        on clock: any Clock<Duration>
+    ) async -> TimedAttempt {
+        await withoutActuallyEscaping(next) { next in
+            await withTaskGroup(of: AttemptEvent.self) { group -> TimedAttempt in
+                group.addTask {
+                    do {
+                        return .response(try await next(request, context))
+                    } catch {
+                        return .response(StreamingClientResponse(error: RPCError(from: error)))
+                    }
+                }
+                group.addTask {
+                    do {
+                        try await clock.sleep(for: limit)
+                        return .timerFired
+                    } catch {
+                        return .timerCancelled
+                    }
+                }
+                while let event = await group.next() {
+                    switch event {
+                    case .response(let response):
+                        group.cancelAll()
+                        return .response(response)
+                    case .timerFired:
+                        group.cancelAll()
+                        return .timedOut
+                    case .timerCancelled:
+                        continue   // the caller was cancelled: the attempt ends with it
+                    }
+                }
+                return .timedOut
             }
         }
     }

@@ -29,9 +29,15 @@ public struct RetryPolicy: Sendable, Hashable, CustomStringConvertible {
     /// request larger than this commits the call to its first attempt: it is not retried. Must be
     /// at least 0.
     public let replayBufferLimit: Int
-    /// A deadline for each attempt, on top of the call's: an attempt's deadline is the earlier of
-    /// the two, and an attempt that runs out of its own time (while the call has time left) is
-    /// retried. Default `nil`: attempts have only the call's deadline. Must be > 0 when set.
+    /// How long each attempt may wait for its response headers: the attempt's deadline is the
+    /// earlier of this (from when the attempt starts) and the call's deadline, and it covers the
+    /// attempt only until the call commits. Once headers arrive (or the attempt fails) the
+    /// timeout no longer applies: an established stream runs on, bounded by the call's deadline
+    /// alone. An attempt still without headers at its deadline is cancelled (its stream reset)
+    /// and fails with DEADLINE_EXCEEDED, which is retried while the call has time left. The call's
+    /// deadline is what `grpc-timeout` carries; this timeout is enforced by the
+    /// ``RetryInterceptor`` on its clock. Default `nil`: attempts have only the call's deadline.
+    /// Must be > 0 when set.
     public let perAttemptTimeout: Duration?
 
     /// Creates a validated policy.

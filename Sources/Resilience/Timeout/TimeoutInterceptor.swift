@@ -6,8 +6,9 @@ import RPCCore
 /// fail the call with DEADLINE_EXCEEDED.
 ///
 /// Outside a ``RetryInterceptor`` it is the overall timeout (retries and backoffs included);
-/// inside one, next to the transport, it bounds each attempt (or use
-/// ``RetryPolicy/perAttemptTimeout``, which also makes a timed-out attempt retryable).
+/// inside one, next to the transport, it bounds each whole attempt, streaming included (or use
+/// ``RetryPolicy/perAttemptTimeout``, which bounds an attempt only until its response headers
+/// and makes a timed-out attempt retryable).
 ///
 /// ```swift
 /// let client = RPCClient(transport: transport, interceptors: [
