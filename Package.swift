@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Breakwater: resilience policies for gRPC-style RPC (circuit breaker and fallback today; retry,
-// timeouts and bulkheads in progress), over an HTTP/2 transport built on libnghttp2.
+// Breakwater: resilience policies for gRPC-style RPC (circuit breaker, retry and hedging,
+// timeouts, bulkheads, fallback), over an HTTP/2 transport built on libnghttp2.
 // No outside Swift packages.
 let package = Package(
     name: "Breakwater",
