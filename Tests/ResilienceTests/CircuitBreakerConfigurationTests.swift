@@ -42,11 +42,11 @@ import Testing
                 "consecutiveFailureThreshold", "openDurationMultiplier", "maxOpenDuration", "openDurationJitter",
             ])
             let text = error.description
-            #expect(text.hasPrefix("invalid CircuitBreaker.Configuration (8 problems): slidingWindow is .time(0.0 seconds, buckets: 0) but must be a positive length with at least 1 bucket, each at least 1 ns; "))
+            #expect(text.hasPrefix("invalid CircuitBreaker.Configuration (8 problems): slidingWindow is .time(0.0 seconds, buckets: 0) but must be a positive length of at most 365 days with 1...100000 buckets, each at least 1 ns; "))
             #expect(text.contains("minimumCalls is 0 but must be at least 1; "))
             #expect(text.contains("consecutiveFailureThreshold is 0 but must be at least 1, or nil to turn the rule off; "))
             #expect(text.contains("openDurationMultiplier is 0.5 but must be at least 1 (1: no growth); "))
-            #expect(text.contains("maxOpenDuration is 9.0 seconds but must be at least openDuration (10.0 seconds), or nil for no cap; "))
+            #expect(text.contains("maxOpenDuration is 9.0 seconds but must be at least openDuration (10.0 seconds) and at most 365 days, or nil for no cap; "))
             #expect(text.hasSuffix("openDurationJitter is 1.0 but must be in 0 <= x < 1. Fix these values."))
         }
     }
@@ -57,7 +57,7 @@ import Testing
             Issue.record("an invalid configuration was accepted")
         } catch {
             #expect(error.fields == ["slidingWindow"])
-            #expect(error.description == "invalid CircuitBreaker.Configuration (1 problem): slidingWindow is .count(0) but must be a count of at least 1. Fix this value.")
+            #expect(error.description == "invalid CircuitBreaker.Configuration (1 problem): slidingWindow is .count(0) but must be a count in 1...1000000. Fix this value.")
         }
         do {
             _ = try CircuitBreaker.Configuration(slidingWindow: .count(5), minimumCalls: 6)
@@ -96,10 +96,10 @@ import Testing
             #expect(error.configuration == "CircuitBreaker.Configuration")
             #expect(error.fields == ["windowSize", "minimumCalls", "failureRateThreshold", "openDuration", "permittedCallsInHalfOpen"])
             let text = error.description
-            #expect(text.contains("windowSize is 0 but must be at least 1"))
+            #expect(text.contains("windowSize is 0 but must be in 1...1000000"))
             #expect(text.contains("failureRateThreshold is 1.5 but must be in 0 < x <= 1"))
             #expect(text.contains("openDuration is -1.0 seconds but must be positive"))
-            #expect(text.hasPrefix("invalid CircuitBreaker.Configuration (5 problems): windowSize is 0 but must be at least 1; "))
+            #expect(text.hasPrefix("invalid CircuitBreaker.Configuration (5 problems): windowSize is 0 but must be in 1...1000000; "))
             #expect(text.hasSuffix("permittedCallsInHalfOpen is 0 but must be at least 1. Fix these values."))
         }
     }

@@ -162,6 +162,89 @@ import Testing
         }
     }
 
+    @Test func binaryMetadataValuesOfTheSameLengthDoNotShareACacheEntry() async throws {
+        let backend = Backend()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse(varyingOn: ["auth-bin"])),
+        ])
+        var alice = Metadata()
+        alice.addBinary([1, 2, 3], forKey: "auth-bin")
+        var bob = Metadata()
+        bob.addBinary([9, 9, 9], forKey: "auth-bin")
+        _ = try await Self.unary(client, metadata: alice).get()
+        backend.fail()
+        #expect(try await Self.unary(client, metadata: alice).get().metadata.firstString(forKey: "x-fallback") == "cache")
+        guard case .failure = await Self.unary(client, metadata: bob) else {
+            Issue.record("alice's cached response was served to bob")
+            return
+        }
+    }
+
+    @Test func metadataValuesAreNotJoinedIntoAmbiguousKeys() async throws {
+        let backend = Backend()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse(varyingOn: ["x-tenant"])),
+        ])
+        _ = try await Self.unary(client, metadata: ["x-tenant": "a,b"]).get()
+        _ = try await Self.unary(client, metadata: [:]).get()
+        backend.fail()
+        var two = Metadata()
+        two.addString("a", forKey: "x-tenant")
+        two.addString("b", forKey: "x-tenant")
+        guard case .failure = await Self.unary(client, metadata: two) else {
+            Issue.record("the values 'a', 'b' shared the cache entry of the single value 'a,b'")
+            return
+        }
+        guard case .failure = await Self.unary(client, metadata: ["x-tenant": ""]) else {
+            Issue.record("an empty value shared the cache entry of an absent key")
+            return
+        }
+    }
+
+    @Test func aFailingRequestProducerRunsOnceAndFailsTheCall() async throws {
+        let runs = Atomic<Int>(0)
+        let backend = Backend()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse()),
+        ])
+        struct ProducerFailed: Error {}
+        let response = await client.streaming(
+            request: StreamingClientRequest(producer: { _ in
+                runs.add(1, ordering: .relaxed)
+                throw ProducerFailed()
+            }),
+            descriptor: getProduct
+        )
+        guard case .failure(let error) = response.accepted else {
+            Issue.record("a request whose producer threw was answered")
+            return
+        }
+        #expect(error.code == .unknown)
+        #expect(runs.load(ordering: .relaxed) == 1)
+    }
+
+    @Test func aCallerCancelledWhileItsFallbackRunsGetsCancelled() async throws {
+        let started = Gate()
+        let release = Gate()
+        let transport = FakeTransport(always: { Responses.failure(.unavailable) })
+        let client = RPCClient(transport: transport, interceptors: [
+            FallbackInterceptor(strategy: .custom { _, _ in
+                started.open()
+                await release.wait()
+                return ClientResponse(message: [7])
+            }),
+        ])
+        let call = Task { await Self.unary(client) }
+        await started.wait()
+        call.cancel()
+        release.open()
+        guard case .failure(let error) = await call.value else {
+            Issue.record("a cancelled caller got a fallback substitute")
+            return
+        }
+        #expect(error.code == .cancelled)
+    }
+
     @Test func theCacheConfigurationIsValidated() {
         do {
             _ = try FallbackInterceptor.Strategy.lastGoodResponse(maxAge: .zero, maxEntries: 0)

@@ -36,7 +36,10 @@ extension Bulkhead {
             var validator = ConfigurationValidator("Bulkhead.Configuration")
             limit.validate(into: &validator)
             validator.check(maxQueueLength >= 0, "maxQueueLength", maxQueueLength, "at least 0")
-            validator.check(maxWait >= .zero, "maxWait", maxWait, "at least zero (zero: fail fast)")
+            validator.check(
+                maxWait >= .zero && maxWait <= ConfigurationLimits.maxDuration, "maxWait", maxWait,
+                "in zero...365 days (zero: fail fast)"
+            )
             try validator.finish()
             self.init(unchecked: limit, maxQueueLength, maxWait)
         }

@@ -118,7 +118,10 @@ extension Bulkhead {
         func validate(into validator: inout ConfigurationValidator) {
             func bounds(_ initial: Int, _ minimum: Int, _ maximum: Int, backoff: Double) {
                 validator.check(minimum >= 1, "limit.minimum", minimum, "at least 1, or no call could ever run")
-                validator.check(maximum >= minimum, "limit.maximum", maximum, "at least limit.minimum (\(minimum))")
+                validator.check(
+                    maximum >= minimum && maximum <= ConfigurationLimits.maxConcurrency, "limit.maximum", maximum,
+                    "in limit.minimum...\(ConfigurationLimits.maxConcurrency) (\(minimum)...\(ConfigurationLimits.maxConcurrency))"
+                )
                 validator.check(
                     initial >= minimum && initial <= maximum, "limit.initial", initial,
                     "in limit.minimum...limit.maximum (\(minimum)...\(maximum))"

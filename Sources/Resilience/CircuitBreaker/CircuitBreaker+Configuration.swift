@@ -158,15 +158,20 @@ extension CircuitBreaker {
             switch slidingWindow {
             case .count(let size):
                 let value: Any = windowField == "windowSize" ? size : slidingWindow
-                validator.check(size >= 1, windowField, value, windowField == "windowSize" ? "at least 1" : "a count of at least 1")
+                validator.check(
+                    size >= 1 && size <= ConfigurationLimits.maxWindowCalls, windowField, value,
+                    windowField == "windowSize" ? "in 1...\(ConfigurationLimits.maxWindowCalls)" : "a count in 1...\(ConfigurationLimits.maxWindowCalls)"
+                )
                 validator.check(
                     minimumCalls >= 1 && minimumCalls <= max(size, 1), "minimumCalls", minimumCalls,
                     "in 1...\(windowField == "windowSize" ? "windowSize" : "the window size") (\(size)), or the breaker could never trip"
                 )
             case .time(let length, let buckets):
                 validator.check(
-                    buckets >= 1 && length > .zero && length >= .nanoseconds(max(buckets, 1)), windowField, slidingWindow,
-                    "a positive length with at least 1 bucket, each at least 1 ns"
+                    buckets >= 1 && buckets <= ConfigurationLimits.maxBuckets && length > .zero
+                        && length <= ConfigurationLimits.maxDuration && length >= .nanoseconds(max(buckets, 1)),
+                    windowField, slidingWindow,
+                    "a positive length of at most 365 days with 1...\(ConfigurationLimits.maxBuckets) buckets, each at least 1 ns"
                 )
                 validator.check(minimumCalls >= 1, "minimumCalls", minimumCalls, "at least 1")
             }
@@ -175,7 +180,10 @@ extension CircuitBreaker {
                 failureRateThreshold, "in 0 < x <= 1"
             )
             if let slowCallDuration {
-                validator.check(slowCallDuration > .zero, "slowCallDuration", slowCallDuration, "positive, or nil to turn the rule off")
+                validator.check(
+                    slowCallDuration > .zero && slowCallDuration <= ConfigurationLimits.maxDuration, "slowCallDuration",
+                    slowCallDuration, "positive and at most 365 days, or nil to turn the rule off"
+                )
             }
             validator.check(
                 slowCallRateThreshold > 0 && slowCallRateThreshold <= 1, "slowCallRateThreshold",
@@ -187,15 +195,18 @@ extension CircuitBreaker {
                     "at least 1, or nil to turn the rule off"
                 )
             }
-            validator.check(openDuration > .zero, "openDuration", openDuration, "positive")
+            validator.check(
+                openDuration > .zero && openDuration <= ConfigurationLimits.maxDuration, "openDuration", openDuration,
+                "positive and at most 365 days"
+            )
             validator.check(
                 openDurationMultiplier >= 1 && openDurationMultiplier.isFinite, "openDurationMultiplier",
                 openDurationMultiplier, "at least 1 (1: no growth)"
             )
             if let maxOpenDuration {
                 validator.check(
-                    maxOpenDuration >= openDuration, "maxOpenDuration", maxOpenDuration,
-                    "at least openDuration (\(openDuration)), or nil for no cap"
+                    maxOpenDuration >= openDuration && maxOpenDuration <= ConfigurationLimits.maxDuration, "maxOpenDuration", maxOpenDuration,
+                    "at least openDuration (\(openDuration)) and at most 365 days, or nil for no cap"
                 )
             }
             validator.check(

@@ -58,8 +58,10 @@ public final class CircuitBreaker: Sendable {
     ///   - name: Names the breaker in errors and events.
     ///   - configuration: Window, thresholds and durations; ``Configuration/default`` if omitted.
     ///   - clock: The clock for open durations and slow calls; inject a manual clock in tests.
-    ///   - onStateChange: Called for every transition, in order, outside the breaker's lock, on
-    ///     the thread whose call caused it: keep it short (log, count, hand off).
+    ///   - onStateChange: Called for every transition, in order, outside the breaker's lock:
+    ///     usually on the thread whose call caused it, but while another thread is delivering
+    ///     events, that thread delivers this one too (after its own), so a call such as `reset()`
+    ///     may return before its event has been delivered. Keep it short (log, count, hand off).
     ///   - random: Returns a value in `0..<1` for ``Configuration/openDurationJitter`` (called
     ///     once per trip, only when the jitter is positive); inject a fixed sequence in tests.
     ///     Default: the system random number generator.

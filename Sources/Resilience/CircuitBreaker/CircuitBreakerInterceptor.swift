@@ -11,7 +11,7 @@ import RPCCore
 /// error thrown by `next` is classified like a failed response.
 ///
 /// Place it inside retry and fallback, outside the bulkhead (see the composition order in
-/// DESIGN.md): fallback, timeout, retry, circuit breaker, bulkhead, per-attempt timeout.
+/// README.md, "Order of interceptors"): fallback, timeout, retry, circuit breaker, bulkhead, per-attempt timeout.
 ///
 /// ```swift
 /// let registry = CircuitBreakerRegistry(clock: clock)

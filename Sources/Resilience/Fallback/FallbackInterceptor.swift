@@ -15,7 +15,7 @@ import RPCCore
 /// fails with the original error, whose `cause` is then the fallback's error. With no fallback
 /// available (a cache miss without `otherwise`), the original error passes through unchanged.
 ///
-/// Place it outermost (see DESIGN.md, Composition), so that it also answers an open circuit and
+/// Place it outermost (see README.md, "Order of interceptors"), so that it also answers an open circuit and
 /// a retry that gave up. Inside a circuit breaker, its substitutes would count as successes and
 /// hide the outage from the breaker; inside a retry, every attempt would succeed at once with a
 /// substitute and nothing would be retried.
@@ -81,7 +81,15 @@ public struct FallbackInterceptor: ClientInterceptor {
         var request = request
         let caches = strategy.caches
         var cacheKey: LastGoodResponseCache.Key?
-        if let first = caches.first, let messages = try? await Self.collect(request.producer) {
+        if let first = caches.first {
+            // Read the request once to key the cache, then send what was read; a producer that
+            // fails is not run a second time: the call fails with its error.
+            let messages: [[UInt8]]
+            do {
+                messages = try await Self.collect(request.producer)
+            } catch {
+                return StreamingClientResponse(error: RPCError(from: error))
+            }
             cacheKey = first.key(method: context.descriptor.path, metadata: request.metadata, messages: messages)
             request.producer = { writer in try await writer.write(contentsOf: messages) }
         }
@@ -131,7 +139,10 @@ public struct FallbackInterceptor: ClientInterceptor {
     private func answer(_ error: RPCError, context: ClientContext, key: LastGoodResponseCache.Key?) async -> StreamingClientResponse {
         guard shouldAnswer(error) else { return StreamingClientResponse(error: error) }
         do {
-            if var response = try await substitute(from: strategy, for: error, context: context, key: key) {
+            let substitute = try await substitute(from: strategy, for: error, context: context, key: key)
+            // A caller cancelled while the fallback ran gets CANCELLED, not a substitute.
+            if Task.isCancelled { return Self.cancelled(context, error) }
+            if var response = substitute {
                 let cause = Self.causeDescription(error)
                 if case .success(var contents) = response.accepted {
                     contents.metadata.replaceOrAddString(cause, forKey: Self.causeMetadataKey)
@@ -141,6 +152,7 @@ public struct FallbackInterceptor: ClientInterceptor {
             }
             return StreamingClientResponse(error: error)
         } catch let fallbackError {
+            if Task.isCancelled { return Self.cancelled(context, error) }
             var surfaced = error
             surfaced.cause = fallbackError
             return StreamingClientResponse(error: surfaced)
@@ -181,6 +193,12 @@ public struct FallbackInterceptor: ClientInterceptor {
             metadata.replaceOrAddString("custom", forKey: Self.metadataKey)
             return StreamingClientResponse(metadata: metadata, message: response.message, trailers: response.trailers)
         }
+    }
+
+    private static func cancelled(_ context: ClientContext, _ error: RPCError) -> StreamingClientResponse {
+        StreamingClientResponse(error: RPCError(
+            code: .cancelled, message: "the call to \(context.descriptor) was cancelled while its fallback ran", cause: error
+        ))
     }
 
     /// Runs a request producer into a list of messages.

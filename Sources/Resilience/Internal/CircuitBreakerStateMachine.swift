@@ -266,7 +266,8 @@ package struct CircuitBreakerStateMachine: Sendable {
     private mutating func open(_ trip: Trip, reason: CircuitBreaker.StateChange.Reason, at now: Duration) -> Transition {
         var duration = nextOpenDuration
         if configuration.openDurationJitter > 0 {
-            let unit = min(max(random(), 0), 1)
+            let drawn = random()
+            let unit = drawn.isNaN ? 0 : min(max(drawn, 0), 1)   // a broken source must not crash the trip
             duration = max(.nanoseconds(1), duration - duration * (configuration.openDurationJitter * unit))
         }
         currentOpenDuration = duration

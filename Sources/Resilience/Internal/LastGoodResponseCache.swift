@@ -6,7 +6,10 @@ import Synchronization
 final class LastGoodResponseCache: Sendable {
     struct Key: Hashable, Sendable {
         var method: String
-        var metadata: [String]
+        /// Per varying key, its values in order: the metadata values themselves (not their
+        /// descriptions, which are lossy for binary values), so that no two different requests
+        /// share a key.
+        var metadata: [[Metadata.Value]]
         var messages: [[UInt8]]
     }
 
@@ -38,7 +41,7 @@ final class LastGoodResponseCache: Sendable {
     }
 
     func key(method: String, metadata: Metadata, messages: [[UInt8]]) -> Key {
-        let values = varyingMetadataKeys.map { key in metadata[key].map(\.description).joined(separator: ",") }
+        let values = varyingMetadataKeys.map { key in metadata[key] }
         return Key(method: method, metadata: values, messages: messages)
     }
 
