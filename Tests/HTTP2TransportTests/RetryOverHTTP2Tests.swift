@@ -321,22 +321,7 @@ final class RefusingServer: Sendable {
 
     init(mode: Mode = .refuseFirstStream) throws {
         self.mode = mode
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                Glibc.bind(fd, pointer, length) == 0 && Glibc.listen(fd, 4) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else {
-            close(fd)
-            throw RPCError(code: .internal, message: "test listener could not bind: errno \(errno)")
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (fd, port) = try makeLoopbackListener()
         let listener = fd
         let connections = mode == .refuseFirstStream ? 1 : 2
         Thread.detachNewThread { [self] in

@@ -21,12 +21,7 @@ import RPCCore
 /// ])
 /// ```
 public struct BulkheadInterceptor: ClientInterceptor {
-    private enum Bulkheads: Sendable {
-        case single(Bulkhead)
-        case registry(BulkheadRegistry)
-    }
-
-    private let bulkheads: Bulkheads
+    private let bulkheads: BulkheadSource
 
     /// Statuses that tell an adaptive limit the callee is overloaded: DEADLINE_EXCEEDED,
     /// UNAVAILABLE and RESOURCE_EXHAUSTED (unless it is another bulkhead's rejection).
@@ -44,10 +39,7 @@ public struct BulkheadInterceptor: ClientInterceptor {
 
     /// The bulkhead that guards calls to `descriptor`.
     public func bulkhead(for descriptor: MethodDescriptor) -> Bulkhead {
-        switch bulkheads {
-        case .single(let bulkhead): bulkhead
-        case .registry(let registry): registry.bulkhead(for: descriptor)
-        }
+        bulkheads.bulkhead(for: descriptor)
     }
 
     public func intercept(

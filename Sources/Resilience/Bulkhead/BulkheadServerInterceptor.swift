@@ -19,12 +19,7 @@ import RPCCore
 /// ])
 /// ```
 public struct BulkheadServerInterceptor: ServerInterceptor {
-    private enum Bulkheads: Sendable {
-        case single(Bulkhead)
-        case registry(BulkheadRegistry)
-    }
-
-    private let bulkheads: Bulkheads
+    private let bulkheads: BulkheadSource
 
     /// One bulkhead for every call the server handles.
     public init(bulkhead: Bulkhead) {
@@ -38,10 +33,7 @@ public struct BulkheadServerInterceptor: ServerInterceptor {
 
     /// The bulkhead that guards calls to `descriptor`.
     public func bulkhead(for descriptor: MethodDescriptor) -> Bulkhead {
-        switch bulkheads {
-        case .single(let bulkhead): bulkhead
-        case .registry(let registry): registry.bulkhead(for: descriptor)
-        }
+        bulkheads.bulkhead(for: descriptor)
     }
 
     public func intercept(
