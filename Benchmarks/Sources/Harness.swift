@@ -38,37 +38,54 @@ enum Harness {
     /// Measures a synchronous body.
     static func measure(_ name: String, iterations: Int = 1_000_000, runs: Int = 7, _ body: () throws -> Void) rethrows -> BenchmarkResult {
         for _ in 0..<min(iterations, 10_000) { try body() }
-        var nanos: [Double] = []
-        var allocations: [Double] = []
-        let clock = ContinuousClock()
+        var samples = Samples(name: name, iterations: iterations)
         for _ in 0..<runs {
-            let allocationsBefore = breakwater_allocation_count()
-            let start = clock.now
+            let run = samples.begin()
             for _ in 0..<iterations { try body() }
-            let elapsed = start.duration(to: clock.now)
-            let allocationsAfter = breakwater_allocation_count()
-            nanos.append(Self.nanoseconds(elapsed) / Double(iterations))
-            allocations.append(Double(allocationsAfter - allocationsBefore) / Double(iterations))
+            samples.end(run)
         }
-        return BenchmarkResult(name: name, iterations: iterations, nanosecondsPerCall: nanos, allocationsPerCall: allocations)
+        return samples.result
     }
 
     /// Measures an async body.
     static func measure(_ name: String, iterations: Int = 1_000_000, runs: Int = 7, _ body: () async throws -> Void) async rethrows -> BenchmarkResult {
         for _ in 0..<min(iterations, 10_000) { try await body() }
+        var samples = Samples(name: name, iterations: iterations)
+        for _ in 0..<runs {
+            let run = samples.begin()
+            for _ in 0..<iterations { try await body() }
+            samples.end(run)
+        }
+        return samples.result
+    }
+
+    /// The figures of each run: time and allocations read around the timed loop only.
+    private struct Samples {
+        let name: String
+        let iterations: Int
         var nanos: [Double] = []
         var allocations: [Double] = []
-        let clock = ContinuousClock()
-        for _ in 0..<runs {
-            let allocationsBefore = breakwater_allocation_count()
-            let start = clock.now
-            for _ in 0..<iterations { try await body() }
-            let elapsed = start.duration(to: clock.now)
-            let allocationsAfter = breakwater_allocation_count()
-            nanos.append(Self.nanoseconds(elapsed) / Double(iterations))
-            allocations.append(Double(allocationsAfter - allocationsBefore) / Double(iterations))
+
+        init(name: String, iterations: Int) {
+            self.name = name
+            self.iterations = iterations
         }
-        return BenchmarkResult(name: name, iterations: iterations, nanosecondsPerCall: nanos, allocationsPerCall: allocations)
+
+        func begin() -> (allocations: Int64, start: ContinuousClock.Instant) {
+            let allocations = Int64(breakwater_allocation_count())
+            return (allocations, ContinuousClock.now)
+        }
+
+        mutating func end(_ run: (allocations: Int64, start: ContinuousClock.Instant)) {
+            let elapsed = run.start.duration(to: ContinuousClock.now)
+            let allocationsAfter = Int64(breakwater_allocation_count())
+            nanos.append(Harness.nanoseconds(elapsed) / Double(iterations))
+            allocations.append(Double(allocationsAfter - run.allocations) / Double(iterations))
+        }
+
+        var result: BenchmarkResult {
+            BenchmarkResult(name: name, iterations: iterations, nanosecondsPerCall: nanos, allocationsPerCall: allocations)
+        }
     }
 
     static func nanoseconds(_ duration: Duration) -> Double {
