@@ -34,6 +34,11 @@ do {
 do {
     let summary = try await DemoLoop(settings: settings).run()
     Console.line(summary.description)
+    // Fallbacks hide the cause: say plainly when nothing ever answered.
+    if summary.served == 0 {
+        Console.error("example-client: no call was served by \(settings.host):\(settings.port); is example-server running there?\n")
+        exit(1)
+    }
 } catch {
     Console.error("example-client: \(error)\n")
     exit(1)
