@@ -52,16 +52,24 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## Runs the example server with faults and the example client against it (under a minute once built).
+## Runs example-client against flaky-server through healthy, flaky, outage and recovery phases
+## (about 35 s once built), with a live line each second and a summary.
 demo: system-deps
-	$(SWIFT) build --product example-server
+	$(SWIFT) build --product flaky-server
 	$(SWIFT) build --product example-client
 	@bash scripts/demo.sh "$$($(SWIFT) build --show-bin-path)" $(DEMO_PORT)
 
-## Runs the benchmark executable (release build); record the figures in docs/BENCHMARKS.md.
-bench: system-deps
-	$(SWIFT) build -c release --product benchmarks
-	"$$($(SWIFT) build -c release --show-bin-path)/benchmarks"
+## Runs the benchmark executable (release build), every part in a few minutes; record the
+## figures in docs/BENCHMARKS.md. `make bench BENCH_PARTS="rpc scale"` runs only those parts;
+## BENCH_BUILD_FLAGS="--scratch-path DIR" builds elsewhere than .build.
+## h2load and nghttpd (Debian nghttp2-client, nghttp2-server) and grpcio are the reference peers.
+BENCH_APT_PACKAGES := $(APT_PACKAGES) nghttp2-client nghttp2-server
+BENCH_PARTS ?=
+BENCH_BUILD_FLAGS ?=
+bench: python-deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BENCH_APT_PACKAGES)"
+	$(SWIFT) build -c release $(BENCH_BUILD_FLAGS) --product benchmarks
+	"$$($(SWIFT) build -c release $(BENCH_BUILD_FLAGS) --show-bin-path)/benchmarks" $(BENCH_PARTS)
 
 clean:
 	$(SWIFT) package clean

@@ -14,8 +14,10 @@ let package = Package(
         .library(name: "Protobuf", targets: ["Protobuf"]),
         .library(name: "ProtobufRPC", targets: ["ProtobufRPC"]),
         .library(name: "ResilienceTestKit", targets: ["ResilienceTestKit"]),
+        .library(name: "FaultInjection", targets: ["FaultInjection"]),
         .executable(name: "example-server", targets: ["ExampleServer"]),
         .executable(name: "example-client", targets: ["ExampleClient"]),
+        .executable(name: "flaky-server", targets: ["FlakyServer"]),
         .executable(name: "benchmarks", targets: ["Benchmarks"]),
     ],
     targets: [
@@ -35,6 +37,7 @@ let package = Package(
         .target(name: "Protobuf"),
         .target(name: "ProtobufRPC", dependencies: ["RPCCore", "Protobuf"]),
         .target(name: "ResilienceTestKit", dependencies: ["RPCCore", "InProcessTransport"]),
+        .target(name: "FaultInjection", dependencies: ["RPCCore"]),
 
         // Examples
         .target(
@@ -52,13 +55,21 @@ let package = Package(
             dependencies: ["ExampleServices", "RPCCore", "HTTP2Transport", "Resilience", "Protobuf"],
             path: "Examples/ExampleClient"
         ),
+        .executableTarget(
+            name: "FlakyServer",
+            dependencies: ["ExampleServices", "FaultInjection", "HTTP2Transport", "RPCCore"],
+            path: "Examples/FlakyServer"
+        ),
 
         // Benchmarks (`make bench`): the allocation counter interposes malloc, so only the
         // benchmark executable links it.
         .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["CAllocationCounter", "RPCCore", "Resilience", "ResilienceTestKit"],
+            dependencies: [
+                "CAllocationCounter", "RPCCore", "Resilience", "ResilienceTestKit",
+                "HTTP2Transport", "ExampleServices", "Protobuf", "ProtobufRPC",
+            ],
             path: "Benchmarks/Sources"
         ),
 
@@ -66,6 +77,10 @@ let package = Package(
         .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "RPCCore", "InProcessTransport", "ResilienceTestKit"]),
         .testTarget(name: "InProcessTransportTests", dependencies: ["InProcessTransport", "RPCCore"]),
+        .testTarget(
+            name: "FaultInjectionTests",
+            dependencies: ["FaultInjection", "RPCCore", "InProcessTransport", "ResilienceTestKit", "HTTP2Transport"]
+        ),
         .testTarget(
             name: "HTTP2TransportTests",
             dependencies: ["HTTP2Transport", "RPCCore", "ExampleServices", "Resilience"]
@@ -79,6 +94,11 @@ let package = Package(
             name: "InteropTests",
             dependencies: ["HTTP2Transport", "RPCCore", "ExampleServices"],
             resources: [.copy("python")]
+        ),
+        // The real client against the real flaky-server executable over loopback sockets.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["ExampleServices", "HTTP2Transport", "Protobuf", "RPCCore", "Resilience", "ResilienceTestKit"]
         ),
     ],
     swiftLanguageModes: [.v6]

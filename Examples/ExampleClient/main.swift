@@ -1,10 +1,13 @@
-// example-client: calls catalog.v1.Catalog/GetProduct in a loop through a fallback and a
-// circuit breaker, and prints what happened to each call: served, fallback from the cache,
-// fallback default, and whether the open breaker rejected it without touching the network.
+// example-client: a few concurrent callers of catalog.v1.Catalog/GetProduct through the
+// recommended resilience chain (fallback, overall timeout, retry, circuit breaker). Each second it
+// prints a live line: calls served, retried, answered by the fallback (cache or default), rejected
+// by the open breaker, failed; p50/p99 latency; the breaker's state. Breaker transitions get lines
+// of their own as they happen; --verbose adds a line per call. A summary ends the run.
 //
-//   example-client [--host 127.0.0.1] [--port 50051] [--duration-s 20] [--interval-ms 200]
-//                  [--timeout-ms 500] [--window 10] [--min-calls 5] [--failure-rate 0.5]
-//                  [--open-s 2] [--probes 2] [--seed 1] [--cache-max-age-s 5]
+//   example-client [--host 127.0.0.1] [--port 50051] [--duration-s 20] [--concurrency 4]
+//                  [--interval-ms 100] [--timeout-ms 1000] [--attempt-timeout-ms 250] [--max-attempts 3]
+//                  [--window 20] [--min-calls 10] [--failure-rate 0.5] [--open-s 2] [--probes 2]
+//                  [--seed 1] [--cache-max-age-s 5] [--verbose]
 
 import ExampleServices
 import Glibc
@@ -13,14 +16,23 @@ import RPCCore
 import Resilience
 
 let usage = """
-    usage: example-client [--host 127.0.0.1] [--port 50051] [--duration-s 20] [--interval-ms 200]
-                          [--timeout-ms 500] [--window 10] [--min-calls 5] [--failure-rate 0.5]
-                          [--open-s 2] [--probes 2] [--seed 1] [--cache-max-age-s 5]
+    usage: example-client [--host 127.0.0.1] [--port 50051] [--duration-s 20] [--concurrency 4]
+                          [--interval-ms 100] [--timeout-ms 1000] [--attempt-timeout-ms 250] [--max-attempts 3]
+                          [--window 20] [--min-calls 10] [--failure-rate 0.5] [--open-s 2] [--probes 2]
+                          [--seed 1] [--cache-max-age-s 5] [--verbose]
+      --concurrency      callers running at once, each calling every --interval-ms
+      --timeout-ms       overall timeout of a call, retries included
+      --attempt-timeout-ms  how long one attempt may wait for response headers before it is
+                         cancelled and retried (0: no per-attempt timeout)
+      --max-attempts     attempts per call, the first included (2...5)
+      --window, --min-calls, --failure-rate, --open-s, --probes   the circuit breaker
+      --cache-max-age-s  how old a cached last good response the fallback may return
+      --verbose          a line per call as well as the per-second lines
     """
 
 let settings: ClientSettings
 do {
-    let flags = try CommandLineFlags(CommandLine.arguments.dropFirst(), known: ClientSettings.flagNames, switches: ["help"])
+    let flags = try CommandLineFlags(CommandLine.arguments.dropFirst(), known: ClientSettings.flagNames, switches: ClientSettings.switchNames)
     if flags.has("help") {
         Console.line(usage)
         exit(0)
@@ -36,7 +48,7 @@ do {
     Console.line(summary.description)
     // Fallbacks hide the cause: say plainly when nothing ever answered.
     if summary.served == 0 {
-        Console.error("example-client: no call was served by \(settings.host):\(settings.port); is example-server running there?\n")
+        Console.error("example-client: no call was served by \(settings.host):\(settings.port); is example-server (or flaky-server) running there?\n")
         exit(1)
     }
 } catch {

@@ -44,33 +44,46 @@ public final class HTTP2ClientTransport: ClientTransport {
         if let deadline = context.deadline, deadline <= .now {
             return StreamingClientResponse(error: RPCError(code: .deadlineExceeded, message: "deadline for \(context.descriptor.path) passed before the call was sent to \(target)"))
         }
-        let connection: ClientConnection
-        do {
-            connection = try pool.connection()
-        } catch {
-            return StreamingClientResponse(error: error)
-        }
-        let stream = ClientStream(
-            descriptor: context.descriptor, deadline: context.deadline, options: context.options,
-            metadataFields: fields, producer: request.producer, connection: connection
-        )
-        let loop = connection.loop
-        let head = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Metadata, RPCError>, Never>) in
-                loop.execute { connection.start(stream, continuation) }
+        // A connection can close or go away between the pool handing it out and the call
+        // starting on it; such a call was not sent and its request not read, so it starts again
+        // on the next connection (a few times at most), as gRPC re-picks for an unsent call.
+        var picks = 0
+        while true {
+            picks += 1
+            let connection: ClientConnection
+            do {
+                connection = try pool.connection()
+            } catch {
+                return StreamingClientResponse(error: error)
             }
-        } onCancel: {
-            loop.execute {
-                connection.abort(stream, with: RPCError(code: .cancelled, message: "the call to \(context.descriptor.path) was cancelled by the caller"))
+            let stream = ClientStream(
+                descriptor: context.descriptor, deadline: context.deadline, options: context.options,
+                metadataFields: fields, producer: request.producer, connection: connection
+            )
+            let loop = connection.loop
+            let head = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Result<Metadata, RPCError>, Never>) in
+                    loop.execute { connection.start(stream, continuation) }
+                }
+            } onCancel: {
+                loop.execute {
+                    connection.abort(stream, with: RPCError(code: .cancelled, message: "the call to \(context.descriptor.path) was cancelled by the caller"))
+                }
             }
-        }
-        switch head {
-        case .failure(let error):
-            return StreamingClientResponse(error: error)
-        case .success(let metadata):
-            return StreamingClientResponse(accepted: .success(.init(metadata: metadata, bodyParts: stream.makeBody())))
+            switch head {
+            case .failure(let error):
+                if error.wasNotProcessed, !stream.producerStarted, picks < Self.maxPicks, !Task.isCancelled {
+                    continue
+                }
+                return StreamingClientResponse(error: error)
+            case .success(let metadata):
+                return StreamingClientResponse(accepted: .success(.init(metadata: metadata, bodyParts: stream.makeBody())))
+            }
         }
     }
+
+    /// How many connections one call may be started on when the first ones close before it is sent.
+    static let maxPicks = 3
 
     /// Closes the connection: calls in flight fail with UNAVAILABLE, later calls are refused.
     public func close() async {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// Runs the real `example-server` and `example-client` executables against each other, as
-/// `make demo` does on a shorter schedule, and checks that the client shows what the demo promises.
+/// Runs the real `flaky-server` and `example-client` executables against each other, as
+/// `make demo` does on a shorter schedule, and checks that the client shows what the demo promises:
+/// its live lines and summary, not their timing.
 @Suite("example executables")
 struct ExampleExecutablesTests {
     /// The folder holding the built products (the test runner lives there too).
@@ -36,38 +37,126 @@ struct ExampleExecutablesTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    @Test("the demo pair shows the breaker opening, fallbacks from cache and default, and recovery")
-    func demoShowsBreakerAndFallbacks() async throws {
-        let port = String(try Self.freePort())
-        let (server, serverOutput) = try Self.run("example-server", [
-            "--port", port, "--error-rate", "0.1", "--outage-after-s", "2", "--outage-for-s", "4", "--seed", "7", "--run-for-s", "30",
-        ])
-        defer { if server.isRunning { server.terminate() } }
-        // The client retries nothing itself: give the server a moment to bind by waiting for its line.
-        let ready = await Self.offPool { Self.readLine(serverOutput, containing: "listening on") }
-        try #require(ready != nil, "example-server did not start")
+    /// The summary's counts, read back from its line.
+    struct Summary {
+        var calls = 0, served = 0, fallback = 0, fromCache = 0, fallbackDefault = 0, failed = 0
+        var retried = 0, rescued = 0, rejected = 0, transitions = 0
 
-        let (client, clientOutput) = try Self.run("example-client", [
-            "--port", port, "--duration-s", "9", "--interval-ms", "100", "--timeout-ms", "500",
-            "--window", "10", "--min-calls", "5", "--open-s", "1", "--probes", "2", "--cache-max-age-s", "2.5", "--seed", "3",
-        ])
-        let output = await Self.offPool { () -> String in
+        init?(_ output: String) {
+            guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("summary: ") }) else { return nil }
+            let pattern = #/summary: (\d+) calls in .*: (\d+) served, (\d+) fallback \((\d+) from cache, (\d+) default\), (\d+) failed; (\d+) needed a retry \((\d+) of them then served\); (\d+) rejected by the open breaker without reaching the server; latency p50 [0-9.]+ ms, p99 [0-9.]+ ms; (\d+) breaker transitions?/#
+            guard let match = String(line).wholeMatch(of: pattern) else { return nil }
+            let numbers = [match.1, match.2, match.3, match.4, match.5, match.6, match.7, match.8, match.9, match.10].map { Int($0)! }
+            (calls, served, fallback, fromCache, fallbackDefault, failed) = (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5])
+            (retried, rescued, rejected, transitions) = (numbers[6], numbers[7], numbers[8], numbers[9])
+        }
+    }
+
+    /// One per-second line's counts: `t= 7s | calls 38/s served 30 retried 5 fallback 8 (cache 6,
+    /// default 2) rejected 6 failed 0 | p50 1.8 ms p99 12.4 ms | breaker open (next probe in 1.2 s)`.
+    struct LiveLine {
+        var second = 0, calls = 0, served = 0, retried = 0, fallback = 0, fromCache = 0, fallbackDefault = 0, rejected = 0, failed = 0
+        var breaker = ""
+
+        static func all(in output: String) -> [LiveLine] {
+            let pattern = #/t=\s*(\d+)s \| calls (\d+)/s served (\d+) retried (\d+) fallback (\d+) \(cache (\d+), default (\d+)\) rejected (\d+) failed (\d+) \| p50 (?:[0-9.]+ ms|-) p99 (?:[0-9.]+ ms|-) \| breaker (.+)/#
+            return output.split(separator: "\n").compactMap { line in
+                guard let match = String(line).wholeMatch(of: pattern) else { return nil }
+                let numbers = [match.1, match.2, match.3, match.4, match.5, match.6, match.7, match.8, match.9].map { Int($0)! }
+                var live = LiveLine()
+                (live.second, live.calls, live.served, live.retried, live.fallback) = (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4])
+                (live.fromCache, live.fallbackDefault, live.rejected, live.failed) = (numbers[5], numbers[6], numbers[7], numbers[8])
+                live.breaker = String(match.10)
+                return live
+            }
+        }
+    }
+
+    /// Runs example-client with `arguments` to its end; its exit status and output (stdout and stderr).
+    static func runClient(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let (client, clientOutput) = try run("example-client", arguments)
+        let output = await offPool { () -> String in
             let data = clientOutput.fileHandleForReading.readDataToEndOfFile()
             client.waitUntilExit()
             return String(decoding: data, as: UTF8.self)
         }
+        return (client.terminationStatus, output)
+    }
+
+    @Test("against flaky-server's phases: retries rescue flaky calls, the breaker opens in the outage and fallbacks answer, it closes in recovery")
+    func demoShowsRetriesBreakerAndFallbacks() async throws {
+        let port = String(try Self.freePort())
+        // As `make demo` does, on a shorter schedule; the last phase (healthy) lasts until the server stops.
+        let (server, serverOutput) = try Self.run("flaky-server", [
+            "--port", port, "--seed", "7", "--quiet", "--run-for-s", "60", "--phases", "healthy:2,flaky:3,outage:4,healthy:1",
+            "--error-rate", "0.3", "--latency-ms", "1-3",
+        ])
+        defer { if server.isRunning { server.terminate() } }
+        // Wait for the server's own line, so that the client never calls a port nobody listens on yet.
+        let ready = await Self.offPool { Self.readLine(serverOutput, containing: "listening on") }
+        try #require(ready != nil, "flaky-server did not start")
+
+        let (status, output) = try await Self.runClient([
+            "--port", port, "--duration-s", "12", "--concurrency", "4", "--interval-ms", "100", "--timeout-ms", "1000",
+            "--attempt-timeout-ms", "500", "--max-attempts", "3", "--window", "40", "--min-calls", "20", "--failure-rate", "0.6",
+            "--open-s", "1", "--probes", "2", "--cache-max-age-s", "2", "--seed", "3",
+        ])
         server.interrupt()
         server.waitUntilExit()
 
-        #expect(client.terminationStatus == 0, "example-client failed:\n\(output)")
-        #expect(output.contains("served '"), "\(output)")
-        #expect(output.contains("closed -> open"), "\(output)")
-        #expect(output.contains("rejected by the open breaker"), "\(output)")
-        #expect(output.contains("fallback (cache,"), "\(output)")
-        #expect(output.contains("fallback (default)"), "\(output)")
+        #expect(status == 0, "example-client failed:\n\(output)")
+        let summary = try #require(Summary(output), "no summary line:\n\(output)")
+        let live = LiveLine.all(in: output)
+        #expect(live.count >= 10, "a live line each second:\n\(output)")
+        #expect(live.map(\.second) == Array(1..<(live.count + 1)), "live lines count the seconds:\n\(output)")
+        // The live lines add up to the summary (the calls after the last full second have a line of their own).
+        #expect(live.reduce(0) { $0 + $1.calls } <= summary.calls)
+        #expect(!output.contains("GetProduct sku-"), "no per-call lines without --verbose:\n\(output)")
+
+        #expect(summary.served > 0, "\(output)")
+        #expect(summary.calls == summary.served + summary.fallback + summary.failed)
+        #expect(summary.fallback == summary.fromCache + summary.fallbackDefault)
+        #expect(summary.failed == 0, "every call got an answer or a fallback:\n\(output)")
+        // Flaky phase: 30% of attempts fail, so some calls need a retry and most of those are then served.
+        #expect(summary.retried > 0, "\(output)")
+        #expect(summary.rescued > 0, "\(output)")
+        // Outage: the breaker opens, rejects calls, and the fallback answers from the cache, then the default.
+        #expect(output.contains("** breaker 'catalog.v1.Catalog/GetProduct' closed -> open"), "\(output)")
+        #expect(summary.rejected > 0, "\(output)")
+        #expect(summary.fromCache > 0, "\(output)")
+        #expect(summary.fallbackDefault > 0, "\(output)")
+        #expect(live.contains { $0.breaker.hasPrefix("open (") && $0.fallback > 0 && $0.rejected > 0 }, "a second with the breaker open and fallbacks:\n\(output)")
+        // Recovery: a probe round succeeds and the breaker closes again; the last live line serves calls.
         #expect(output.contains("half-open -> closed"), "\(output)")
-        #expect(output.contains("0 failed"), "every call got an answer or a fallback:\n\(output)")
+        #expect(summary.transitions >= 3, "\(output)")
+        #expect(live.last.map { $0.served > 0 && $0.breaker.hasPrefix("closed") } == true, "\(output)")
         #expect(server.terminationStatus == 0)
+    }
+
+    @Test("with no server, the client says that no call was served and exits 1")
+    func noServer() async throws {
+        let port = String(try Self.freePort())
+        let (status, output) = try await Self.runClient(["--port", port, "--duration-s", "1.5", "--concurrency", "2"])
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("no call was served by 127.0.0.1:\(port)"), "\(output)")
+        let summary = try #require(Summary(output), "no summary line:\n\(output)")
+        #expect(summary.served == 0)
+        #expect(summary.calls == summary.fallback + summary.failed)
+    }
+
+    @Test("bad flags: exit 2 naming every bad one, nothing is called")
+    func badFlags() async throws {
+        let (status, output) = try await Self.runClient([
+            "--concurrency", "0", "--interval-ms", "soon", "--max-attempts", "9", "--window", "0", "--failure-rate", "2", "--port", "70000",
+        ])
+        #expect(status == 2, "\(output)")
+        for flag in ["--concurrency", "--interval-ms", "--max-attempts", "--window", "--failure-rate", "--port"] {
+            #expect(output.contains(flag), "names \(flag):\n\(output)")
+        }
+        #expect(!output.contains("summary:"), "\(output)")
+        let unknown = try await Self.runClient(["--verbose", "--colour", "red"])
+        #expect(unknown.status == 2)
+        #expect(unknown.output.contains("unknown flag '--colour'"), "\(unknown.output)")
     }
 
     static func readLine(_ pipe: Pipe, containing text: String) -> String? {

@@ -146,8 +146,14 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
         case .ready:
             submit(stream)
             flush()
+            // Refused before it was sent (GOAWAY): its request stays unread, so the transport
+            // can start it again on a new connection.
+            if stream.isFinished { return }
         case .closed:
-            stream.fail(RPCError(code: .unavailable, message: closeReason))
+            // The connection closed between the pool handing it out and this call starting.
+            var error = RPCError(code: .unavailable, message: "\(closeReason); the call to \(stream.path) was not sent")
+            error.wasNotProcessed = true
+            stream.fail(error)
             return
         }
         stream.startProducer()
@@ -276,10 +282,15 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
         usable.store(false, ordering: .releasing)
         loop.cancelTimer(connectTimer)
         let error = RPCError(code: .unavailable, message: reason)
-        let all = pending + streams.values
+        // Calls still waiting for the connection were never sent: safe to retry.
+        var unsent = RPCError(code: .unavailable, message: "\(reason); the call was not sent")
+        unsent.wasNotProcessed = true
+        let waiting = pending
+        let inFlight = streams.values
         pending = []
         streams = [:]
-        for stream in all { stream.fail(error) }
+        for stream in waiting { stream.fail(unsent) }
+        for stream in inFlight { stream.fail(error) }
         resumeCloseWaiters()
     }
 

@@ -25,6 +25,9 @@ final class ClientStream: @unchecked Sendable {
     var receiveWindow = ReceiveWindow()
     var deadlineTimer: TimerHeap.ID?
     var producerTask: Task<Void, Never>?
+    /// Set on the loop before the head continuation resumes; read by the caller after: whether
+    /// the request producer ran (then the call cannot be started again elsewhere).
+    var producerStarted = false
 
     init(
         descriptor: MethodDescriptor, deadline: ContinuousClock.Instant?, options: CallOptions,
@@ -88,6 +91,7 @@ final class ClientStream: @unchecked Sendable {
 
     /// Runs the request producer concurrently; its writes are queued for the data provider.
     func startProducer() {
+        producerStarted = true
         let writer = RPCWriter<[UInt8]> { [self] message in try await self.write(message) }
         producerTask = Task { [self] in
             do {

@@ -176,6 +176,10 @@ class H2Connection: EventLoopHandler, @unchecked Sendable {
 
     func handleEvents(_ events: UInt32) {
         if isClosed { return }
+        if lingerReason != nil {
+            drainWhileLingering()
+            return
+        }
         if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue | EPOLLRDHUP.rawValue) != 0 {
             readAvailable()
         }
@@ -222,7 +226,7 @@ class H2Connection: EventLoopHandler, @unchecked Sendable {
 
     /// Writes whatever nghttp2 has to send; closes when the session is done.
     func flush() {
-        guard !isClosed, let session else { return }
+        guard !isClosed, lingerReason == nil, let session else { return }
         if !writePending() { return }
         while true {
             var data: UnsafePointer<UInt8>?
@@ -243,7 +247,41 @@ class H2Connection: EventLoopHandler, @unchecked Sendable {
         }
         watchWritable(false)
         if nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0 {
-            close(reason: protocolFailureReason ?? "HTTP/2 session with \(peerDescription) ended")
+            finish(reason: protocolFailureReason ?? "HTTP/2 session with \(peerDescription) ended")
+        }
+    }
+
+    /// Why the session ended, once it has and the socket is lingering (see `finish`).
+    private var lingerReason: String?
+    /// How long a finished connection waits for the peer to close before closing anyway.
+    static let lingerLimit: Duration = .seconds(2)
+
+    /// The session is done and its last frames are written. Closing a socket with unread input
+    /// sends a TCP reset, and a peer that gets it may drop our last frames still in its receive
+    /// buffer, such as a GOAWAY telling it which calls were not processed (and are safe to
+    /// retry): it would see "connection reset" instead. So shut the write side (the peer reads
+    /// our frames, then end of stream), discard what it still sends, and close when it closes
+    /// too, or after `lingerLimit`.
+    private func finish(reason: String) {
+        guard fd >= 0, lingerReason == nil else {
+            close(reason: reason)
+            return
+        }
+        lingerReason = reason
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+        watchWritable(false)
+        _ = loop.scheduleTimer(at: .now + Self.lingerLimit) { [self] in close(reason: reason) }
+    }
+
+    private func drainWhileLingering() {
+        let buffer = loop.readBuffer
+        for _ in 0..<16 {
+            let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if count > 0 { continue }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            close(reason: lingerReason ?? "HTTP/2 session with \(peerDescription) ended")
+            return
         }
     }
 

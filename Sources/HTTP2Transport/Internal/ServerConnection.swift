@@ -130,6 +130,41 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
         }
     }
 
+    /// Acts on a fault the handler asked for (see ``TransportFault``) instead of sending a status.
+    func apply(_ fault: TransportFault, to stream: ServerStream) {
+        guard !isClosed, let session else { return }
+        switch fault.action {
+        case .resetStream(let code):
+            guard !stream.isClosed, stream.response != .ended else { return }
+            endForFault(stream)
+            _ = nghttp2_submit_rst_stream(session, NGHTTP2.flagNone, stream.streamID, code.rawValue)
+            flush()
+        case .goAway:
+            guard !stream.isClosed, stream.response != .ended else { return }
+            endForFault(stream)
+            // REFUSED_STREAM for this stream (the client knows it was not processed), and a GOAWAY
+            // naming the last stream already received, as a server going away does: calls the
+            // server has begun finish (even on higher stream ids: they may have answered already),
+            // calls the client opens before it reads the GOAWAY are refused. nghttp2 closes the
+            // connection once the remaining calls end.
+            _ = nghttp2_submit_rst_stream(session, NGHTTP2.flagNone, stream.streamID, NGHTTP2.refusedStream)
+            _ = nghttp2_submit_goaway(session, NGHTTP2.flagNone, nghttp2_session_get_last_proc_stream_id(session), NGHTTP2.noError, nil, 0)
+            flush()
+        case .dropConnection:
+            // SO_LINGER 0: close sends a TCP reset at once, as when a process or proxy dies.
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            close(reason: "the handler for \(stream.path) asked to drop the connection from \(peerDescription) (injected fault)")
+        }
+    }
+
+    private func endForFault(_ stream: ServerStream) {
+        stream.response = .ended
+        stream.ignoresRequestData = true
+        loop.cancelTimer(stream.deadlineTimer)
+        stream.deadlineTimer = nil
+    }
+
     func enqueue(_ framed: [UInt8], on stream: ServerStream, _ continuation: CheckedContinuation<Void, any Error>) {
         guard !stream.isClosed, stream.response == .headersSent else {
             continuation.resume(throwing: RPCError(code: .cancelled, message: "the call to \(stream.path) already ended; the response message was not sent"))

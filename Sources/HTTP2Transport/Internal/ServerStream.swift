@@ -75,7 +75,8 @@ final class ServerStream: @unchecked Sendable {
         statusFields(code: error.code, message: error.message, metadata: error.metadata)
     }
 
-    /// Runs the handler in its own task and sends what it returns.
+    /// Runs the handler in its own task and sends what it returns; a ``TransportFault`` it asks
+    /// for (thrown or as an error's cause) is acted on instead of sending a status.
     func runHandler(
         _ handler: @escaping @Sendable (StreamingServerRequest, ServerContext) async -> StreamingServerResponse,
         request: StreamingServerRequest, context: ServerContext
@@ -85,6 +86,10 @@ final class ServerStream: @unchecked Sendable {
             switch response.accepted {
             case .failure(let error):
                 let fields = Self.statusFields(error)
+                if let fault = TransportFault(requestedBy: error) {
+                    loop.execute { self.connection.apply(fault, to: self) }
+                    return
+                }
                 loop.execute { self.connection.sendTrailersOnly(self, fields) }
             case .success(let contents):
                 let headerFields: HeaderCodec.Fields
@@ -102,6 +107,10 @@ final class ServerStream: @unchecked Sendable {
                     let trailers = try await contents.producer(writer)
                     fields = Self.statusFields(code: .ok, message: "", metadata: trailers)
                 } catch {
+                    if let fault = TransportFault(requestedBy: error) {
+                        loop.execute { self.connection.apply(fault, to: self) }
+                        return
+                    }
                     fields = Self.statusFields(RPCError(from: error))
                 }
                 loop.execute { self.connection.sendTrailers(self, fields) }

@@ -1,0 +1,96 @@
+// flaky-server: serves the Echo and Catalog example services over HTTP/2 with fault injection
+// from flags (errors, latency, hangs, resets, GOAWAY, dropped connections, outages, phases) and,
+// with --allow-metadata-faults, from x-fault-* request metadata. Prints each injected fault and,
+// on exit, the counters. See FlakyServerFlags.usage and the README.
+
+import Dispatch
+import ExampleServices
+import FaultInjection
+import Glibc
+import HTTP2Transport
+import RPCCore
+import Synchronization
+
+let options: FlakyServerFlags
+do {
+    options = try FlakyServerFlags(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    Console.error("flaky-server: \(error)\n\(FlakyServerFlags.usage)\n")
+    exit(2)
+}
+if options.help {
+    Console.line(FlakyServerFlags.usage)
+    exit(0)
+}
+
+let quiet = options.quiet
+let faults: FaultInjectionInterceptor
+do {
+    faults = try FaultInjectionInterceptor(configuration: options.configuration) { fault in
+        if !quiet { Console.line("flaky-server: injected \(fault)") }
+    }
+} catch {
+    Console.error("flaky-server: \(error)\n")
+    exit(2)
+}
+
+/// The line printed on exit; stable for scripts: `flaky-server stopped: N calls, ...`.
+func stoppedLine() -> String { "flaky-server stopped: \(faults.counters)" }
+
+let address: HTTP2Target = options.host.contains(":")
+    ? .ipv6(host: options.host, port: options.port)
+    : .ipv4(host: options.host, port: options.port)
+
+do {
+    var configuration = HTTP2ServerTransport.Configuration.defaults
+    configuration.shutdownGracePeriod = .seconds(5)   // calls still running (hangs) 5 s after a signal are cancelled
+    let transport = try HTTP2ServerTransport(address: address, configuration: configuration)
+    let server = RPCServer(transport: transport, services: [EchoService(), CatalogService()], interceptors: [faults])
+
+    // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s; a second signal stops at once.
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let signalQueue = DispatchQueue(label: "flaky-server.signals")
+    let signals = Atomic<Int>(0)
+    let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: signalQueue) }
+    for source in sources {
+        source.setEventHandler { @Sendable in
+            if signals.add(1, ordering: .relaxed).newValue > 1 {
+                Console.error("flaky-server: second signal, stopping now\n")
+                Console.line(stoppedLine())
+                exit(130)
+            }
+            server.beginGracefulShutdown()
+        }
+        source.resume()
+    }
+    if options.runFor > .zero {
+        let ms = Int(options.runFor.components.seconds * 1000 + options.runFor.components.attoseconds / 1_000_000_000_000_000)
+        signalQueue.asyncAfter(deadline: .now() + .milliseconds(ms)) { @Sendable in server.beginGracefulShutdown() }
+    }
+
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.serve() }
+        let bound = try await transport.listeningAddress()
+        Console.line("flaky-server listening on \(bound); faults: \(options.summary)")
+        // Announce each phase as it begins.
+        let announcer = Task {
+            var announced = -1
+            while let position = faults.currentPhase {
+                if position.index != announced {
+                    announced = position.index
+                    Console.line("flaky-server: \(position)")
+                }
+                guard let remaining = position.remaining else { break }
+                try await Task.sleep(for: remaining + .milliseconds(1))
+            }
+        }
+        try await group.waitForAll()
+        announcer.cancel()
+    }
+    Console.line(stoppedLine())
+    _ = sources
+} catch {
+    Console.error("flaky-server: \(error)\n")
+    exit(1)
+}
