@@ -98,7 +98,7 @@ let package = Package(
         // The real client against the real flaky-server executable over loopback sockets.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ExampleServices", "HTTP2Transport", "Protobuf", "RPCCore", "Resilience", "ResilienceTestKit"]
+            dependencies: ["ExampleServices", "FaultInjection", "HTTP2Transport", "Protobuf", "RPCCore", "Resilience", "ResilienceTestKit"]
         ),
     ],
     swiftLanguageModes: [.v6]

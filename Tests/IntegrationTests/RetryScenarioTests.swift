@@ -1,3 +1,4 @@
+import FaultInjection
 import Foundation
 import HTTP2Transport
 import RPCCore
@@ -11,18 +12,8 @@ import Testing
 struct RetryScenarioTests {
     /// A seeded jitter source, so the client's backoffs are the same on every run.
     static func seededRandom(_ seed: UInt64) -> @Sendable () -> Double {
-        let state = Mutex(seed)
-        return {
-            state.withLock { value in
-                // SplitMix64
-                value &+= 0x9E37_79B9_7F4A_7C15
-                var z = value
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                z ^= z >> 31
-                return Double(z >> 11) / Double(1 << 53)
-            }
-        }
+        let random = Mutex(FaultRandom(seed: seed))
+        return { random.withLock { $0.nextUnitInterval() } }
     }
 
     @Test("30% UNAVAILABLE: without retry about 30% fail; with retry and throttling over 99% succeed")
