@@ -6,6 +6,8 @@ struct BenchmarkResult: CustomStringConvertible {
     var iterations: Int
     var nanosecondsPerCall: [Double]
     var allocationsPerCall: [Double]
+    /// Printed after the figures, e.g. the delta over a baseline.
+    var note: String = ""
 
     var medianNanoseconds: Double { Self.median(nanosecondsPerCall) }
     var medianAllocations: Double { Self.median(allocationsPerCall) }
@@ -19,6 +21,7 @@ struct BenchmarkResult: CustomStringConvertible {
         let spread = "\(Self.format(nanosecondsPerCall.min() ?? .nan))...\(Self.format(nanosecondsPerCall.max() ?? .nan))"
         return "\(name.rightPad(48)) \(Self.format(medianNanoseconds).leftPad(9)) ns/call  "
             + "(\(spread) ns, \(nanosecondsPerCall.count) runs x \(iterations))  \(Self.format(medianAllocations).leftPad(6)) allocs/call"
+            + (note.isEmpty ? "" : "  [\(note)]")
     }
 
     static func format(_ value: Double) -> String {
@@ -97,6 +100,12 @@ enum Harness {
 protocol BenchmarkSuite {
     static var name: String { get }
     static func run() async throws -> [BenchmarkResult]
+}
+
+/// A benchmark that saw a wrong answer: the run stops rather than report a figure for it.
+struct BenchmarkFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Keeps the optimizer from deleting a computed value.

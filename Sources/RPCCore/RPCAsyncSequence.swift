@@ -25,14 +25,8 @@ public struct RPCAsyncSequence<Element: Sendable>: AsyncSequence, Sendable {
 
     /// A sequence of the given elements.
     public static func elements(_ elements: [Element]) -> RPCAsyncSequence<Element> {
-        RPCAsyncSequence(makeNext: {
-            var index = 0
-            return {
-                guard index < elements.count else { return nil }
-                defer { index += 1 }
-                return elements[index]
-            }
-        })
+        // A value-type sequence: making it allocates nothing, each iterator one box.
+        RPCAsyncSequence(wrapping: ArraySequence(elements: elements))
     }
 
     /// A sequence that yields nothing.
@@ -52,6 +46,25 @@ public struct RPCAsyncSequence<Element: Sendable>: AsyncSequence, Sendable {
         init(_ next: @escaping () async throws -> Element?) { nextElement = next }
 
         public mutating func next() async throws -> Element? { try await nextElement() }
+    }
+}
+
+/// The elements of an array as an async sequence, for ``RPCAsyncSequence/elements(_:)``.
+private struct ArraySequence<Element: Sendable>: AsyncSequence, Sendable {
+    typealias Failure = any Error
+    let elements: [Element]
+
+    func makeAsyncIterator() -> Iterator { Iterator(elements: elements) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        let elements: [Element]
+        var index = 0
+
+        mutating func next() async throws -> Element? {
+            guard index < elements.count else { return nil }
+            defer { index += 1 }
+            return elements[index]
+        }
     }
 }
 

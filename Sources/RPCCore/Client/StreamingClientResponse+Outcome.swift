@@ -20,26 +20,41 @@ extension StreamingClientResponse {
             body(.failure(error))
             return self
         case .success(let contents):
-            let reporter = OutcomeReporter(body)
-            let base = contents.bodyParts
-            let parts = RPCAsyncSequence<ResponsePart>(makeNext: {
-                var iterator = base.makeAsyncIterator()
-                return {
-                    do {
-                        let part = try await iterator.next()
-                        switch part {
-                        case .trailers(let trailers)?: reporter.report(.success(trailers: trailers))
-                        case nil: reporter.report(.success(trailers: [:]))
-                        case .message?: break
-                        }
-                        return part
-                    } catch {
-                        reporter.report(.failure(RPCError(from: error)))
-                        throw error
-                    }
-                }
-            })
+            // One reporter object carries the callback and the base body; the sequence and its
+            // iterators hold only it, so wrapping costs two allocations (the reporter and one
+            // iterator box), not a closure context per layer.
+            let reporter = OutcomeReporter(body, base: contents.bodyParts)
+            let parts = RPCAsyncSequence(wrapping: ReportingBody(reporter: reporter))
             return StreamingClientResponse(accepted: .success(Contents(metadata: contents.metadata, bodyParts: parts)))
+        }
+    }
+}
+
+/// A response body that reports how it ended to its ``OutcomeReporter``.
+private struct ReportingBody: AsyncSequence, Sendable {
+    typealias Element = ResponsePart
+    typealias Failure = any Error
+    let reporter: OutcomeReporter
+
+    func makeAsyncIterator() -> Iterator { Iterator(base: reporter.base.makeAsyncIterator(), reporter: reporter) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var base: RPCAsyncSequence<ResponsePart>.AsyncIterator
+        let reporter: OutcomeReporter
+
+        mutating func next() async throws -> ResponsePart? {
+            do {
+                let part = try await base.next()
+                switch part {
+                case .trailers(let trailers)?: reporter.report(.success(trailers: trailers))
+                case nil: reporter.report(.success(trailers: [:]))
+                case .message?: break
+                }
+                return part
+            } catch {
+                reporter.report(.failure(RPCError(from: error)))
+                throw error
+            }
         }
     }
 }
@@ -48,8 +63,13 @@ extension StreamingClientResponse {
 private final class OutcomeReporter: Sendable {
     private let fired = Atomic<Bool>(false)
     private let body: @Sendable (CallOutcome) -> Void
+    /// The body being observed.
+    let base: RPCAsyncSequence<ResponsePart>
 
-    init(_ body: @escaping @Sendable (CallOutcome) -> Void) { self.body = body }
+    init(_ body: @escaping @Sendable (CallOutcome) -> Void, base: RPCAsyncSequence<ResponsePart>) {
+        self.body = body
+        self.base = base
+    }
 
     func report(_ outcome: CallOutcome) {
         if fired.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {

@@ -25,6 +25,9 @@ public final class BulkheadRegistry: Sendable {
 
     private let clock: any Clock<Duration>
     private let bulkheads = Mutex<[String: Bulkhead]>([:])
+    /// The bulkheads already resolved per method: the per-call lookup then builds no name
+    /// string (bulkheads are never removed, so an entry never goes stale).
+    private let byMethod = Mutex<[MethodDescriptor: Bulkhead]>([:])
 
     /// Creates an empty registry.
     ///
@@ -47,10 +50,13 @@ public final class BulkheadRegistry: Sendable {
 
     /// The bulkhead for a method, by the registry's scope.
     public func bulkhead(for descriptor: MethodDescriptor) -> Bulkhead {
-        switch scope {
+        if let bulkhead = byMethod.withLock({ $0[descriptor] }) { return bulkhead }
+        let bulkhead = switch scope {
         case .method: bulkhead(named: descriptor.description, service: descriptor.service)
         case .service: bulkhead(named: descriptor.service, service: descriptor.service)
         }
+        byMethod.withLock { $0[descriptor] = bulkhead }
+        return bulkhead
     }
 
     /// The bulkhead with this name, made on first use.

@@ -27,6 +27,9 @@ public final class CircuitBreakerRegistry: Sendable {
     private let onStateChange: (@Sendable (CircuitBreaker.StateChange) -> Void)?
     private let random: @Sendable () -> Double
     private let breakers = Mutex<[String: CircuitBreaker]>([:])
+    /// The breakers already resolved for a method without a target: the per-call lookup then
+    /// builds no name string (breakers are never removed, so an entry never goes stale).
+    private let byMethod = Mutex<[MethodDescriptor: CircuitBreaker]>([:])
 
     /// Creates an empty registry.
     ///
@@ -65,6 +68,16 @@ public final class CircuitBreakerRegistry: Sendable {
     /// are still looked up by `service/method`, then `service` (a key with the target prefix
     /// wins when present).
     public func breaker(for descriptor: MethodDescriptor, target: String?) -> CircuitBreaker {
+        guard let target, !target.isEmpty else {
+            if let breaker = byMethod.withLock({ $0[descriptor] }) { return breaker }
+            let breaker = resolve(descriptor, target: nil)
+            byMethod.withLock { $0[descriptor] = breaker }
+            return breaker
+        }
+        return resolve(descriptor, target: target)
+    }
+
+    private func resolve(_ descriptor: MethodDescriptor, target: String?) -> CircuitBreaker {
         let key = switch scope {
         case .method: descriptor.description
         case .service: descriptor.service

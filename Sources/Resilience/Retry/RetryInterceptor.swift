@@ -93,7 +93,9 @@ public struct RetryInterceptor: ClientInterceptor {
         context: ClientContext,
         next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse
     ) async throws -> StreamingClientResponse {
-        let path = context.descriptor.path
+        // Built only when a message needs it: most calls succeed at once, and a path longer than
+        // 15 bytes costs a heap allocation.
+        lazy var path = context.descriptor.path
         let overall = context.deadline
         let buffer = ReplayBuffer(limit: policy.replayBufferLimit)
         var log = AttemptLog()
