@@ -47,7 +47,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ExampleServer",
-            dependencies: ["ExampleServices", "RPCCore", "HTTP2Transport"],
+            dependencies: ["ExampleServices", "FaultInjection", "RPCCore", "HTTP2Transport"],
             path: "Examples/ExampleServer"
         ),
         .executableTarget(

@@ -1,41 +1,41 @@
 import ExampleServices
+import FaultInjection
 import RPCCore
 
-/// The misbehaviour the example server is told to show, from its flags.
+/// The misbehaviour the example server is told to show, from its flags, as a fault injection
+/// configuration: one rule for every method (error rate, fixed latency, one outage window).
 struct ServerFaults: Sendable, CustomStringConvertible {
-    /// Fraction of calls (0...1) that fail with `errorCode`.
-    var errorRate: Double = 0
-    /// The status of injected errors.
-    var errorCode: Status.Code = .unavailable
-    /// Added to every call before it is handled.
-    var latency: Duration = .zero
-    /// When the outage starts, counted from server start; `nil`: no outage.
-    var outageAfter: Duration?
-    /// How long the outage lasts.
-    var outageLength: Duration = .seconds(5)
-    /// Seed of the random source deciding which calls fail, so a run can be replayed.
-    var seed: UInt64 = 1
+    /// What the server's ``FaultInjectionInterceptor`` injects; no rules when no fault flag is
+    /// given. Injected errors and outage failures name `example-server`.
+    private(set) var configuration: FaultInjectionInterceptor.Configuration
 
-    init() {}
+    /// The only rule (all methods); empty when there are no faults.
+    var rule: FaultRule { configuration.rules.first ?? FaultRule() }
 
     /// Reads the fault flags; throws naming every bad one.
     init(flags: CommandLineFlags) throws {
         var problems: [String] = []
+        var rule = FaultRule()
         do {
-            errorRate = try flags.double("error-rate", default: 0)
-            if !(0...1).contains(errorRate) { problems.append("--error-rate must be within 0...1, got \(errorRate)") }
+            let errorRate = try flags.double("error-rate", default: 0)
+            if !(0...1).contains(errorRate) { problems.append("--error-rate must be within 0...1, got \(errorRate)") } else { rule.errorRate = errorRate }
         } catch { problems.append("\(error)") }
         let codeName = flags.string("error-code", default: "UNAVAILABLE").uppercased()
         if let code = Status.Code.allCases.first(where: { $0.description == codeName }), code != .ok {
-            errorCode = code
+            rule.errorCode = code
         } else {
             let names = Status.Code.allCases.filter { $0 != .ok }.map(\.description).joined(separator: ", ")
             problems.append("--error-code '\(codeName)' is not a non-OK status code; use one of \(names)")
         }
         do {
             let ms = try flags.int("latency-ms", default: 0)
-            if !(0...3_600_000).contains(ms) { problems.append("--latency-ms must be within 0...3600000, got \(ms)") } else { latency = .milliseconds(ms) }
+            if !(0...3_600_000).contains(ms) {
+                problems.append("--latency-ms must be within 0...3600000, got \(ms)")
+            } else if ms > 0 {
+                rule.latency = .fixed(.milliseconds(ms))
+            }
         } catch { problems.append("\(error)") }
+        var outageAfter: Duration?
         do {
             if flags.has("outage-after-s") {
                 outageAfter = try flags.seconds("outage-after-s", default: 0)
@@ -44,21 +44,34 @@ struct ServerFaults: Sendable, CustomStringConvertible {
             }
         } catch { problems.append("\(error)") }
         do {
-            outageLength = try flags.seconds("outage-for-s", default: 5, in: 0.001...86_400)
+            // At most an hour: FaultInjection's limit for an outage's length.
+            let outageLength = try flags.seconds("outage-for-s", default: 5, in: 0.001...3600)
+            if let outageAfter { rule.outage = OutageWindow(start: outageAfter, length: outageLength) }
         } catch { problems.append("\(error)") }
+        var seed: UInt64 = 1
         do {
             seed = UInt64(truncatingIfNeeded: try flags.int("seed", default: 1))
         } catch { problems.append("\(error)") }
         if !problems.isEmpty {
             throw CommandLineFlags.Error(description: problems.joined(separator: "\n"))
         }
+        do {
+            configuration = try FaultInjectionInterceptor.Configuration(
+                rules: rule.isEmpty ? [] : [rule], seed: seed, name: "example-server"
+            )
+        } catch {
+            // The flag checks above keep every value within FaultInjection's limits.
+            throw CommandLineFlags.Error(description: "\(error)")
+        }
     }
 
+    /// `30.0% UNAVAILABLE, +0.2 seconds latency, outage from 5.0 seconds for 8.0 seconds`, or
+    /// `none`: the form example-server has always printed.
     var description: String {
         var parts: [String] = []
-        if errorRate > 0 { parts.append("\(errorRate * 100)% \(errorCode)") }
-        if latency > .zero { parts.append("+\(latency) latency") }
-        if let outageAfter { parts.append("outage from \(outageAfter) for \(outageLength)") }
+        if rule.errorRate > 0 { parts.append("\(rule.errorRate * 100)% \(rule.errorCode)") }
+        if let latency = rule.latency { parts.append("+\(latency.minimum) latency") }
+        if let outage = rule.outage, let length = outage.length { parts.append("outage from \(outage.start) for \(length)") }
         return parts.isEmpty ? "none" : parts.joined(separator: ", ")
     }
 }

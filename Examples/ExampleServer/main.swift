@@ -1,15 +1,15 @@
 // example-server: serves the Echo and Catalog example services over HTTP/2, and misbehaves on
-// request: an error rate, added latency, an outage window.
+// request: an error rate, added latency, an outage window (a FaultInjectionInterceptor built from
+// the flags; flaky-server has the full set of faults).
 //
 //   example-server [--host 127.0.0.1] [--port 50051] [--error-rate 0.2] [--error-code UNAVAILABLE]
 //                  [--latency-ms 0] [--outage-after-s 5 --outage-for-s 8] [--seed 1] [--run-for-s 0]
 
-import Dispatch
 import ExampleServices
+import FaultInjection
 import Glibc
 import HTTP2Transport
 import RPCCore
-import Synchronization
 
 let usage = """
     usage: example-server [--host 127.0.0.1] [--port 50051] [--error-rate 0..1] [--error-code NAME]
@@ -42,35 +42,21 @@ do {
 }
 
 let address: HTTP2Target = host.contains(":") ? .ipv6(host: host, port: port) : .ipv4(host: host, port: port)
-let faultInterceptor = FaultInterceptor(faults: faults)
+let faultInterceptor: FaultInjectionInterceptor
+do {
+    faultInterceptor = try FaultInjectionInterceptor(configuration: faults.configuration)
+} catch {
+    Console.error("example-server: \(error)\n")
+    exit(2)
+}
 
 do {
     var configuration = HTTP2ServerTransport.Configuration.defaults
     configuration.shutdownGracePeriod = .seconds(5)   // calls still running 5 s after a signal are cancelled
     let transport = try HTTP2ServerTransport(address: address, configuration: configuration)
     let server = RPCServer(transport: transport, services: [EchoService(), CatalogService()], interceptors: [faultInterceptor])
-
-    // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s.
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    let signalQueue = DispatchQueue(label: "example-server.signals")
-    let signals = Atomic<Int>(0)
-    let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: signalQueue) }
-    for source in sources {
-        source.setEventHandler { @Sendable in
-            // The first signal drains gracefully; a second one stops at once.
-            if signals.add(1, ordering: .relaxed).newValue > 1 {
-                Console.error("example-server: second signal, stopping now\n")
-                exit(130)
-            }
-            server.beginGracefulShutdown()
-        }
-        source.resume()
-    }
-    if runFor > .zero {
-        let ms = Int(runFor.components.seconds * 1000 + runFor.components.attoseconds / 1_000_000_000_000_000)
-        signalQueue.asyncAfter(deadline: .now() + .milliseconds(ms)) { @Sendable in server.beginGracefulShutdown() }
-    }
+    // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s; a second signal stops at once.
+    let lifecycle = ServerLifecycle(name: "example-server", runFor: runFor) { server.beginGracefulShutdown() }
 
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.serve() }
@@ -79,10 +65,9 @@ do {
         try await group.waitForAll()
     }
     let counters = faultInterceptor.counters
-    Console.line("example-server stopped: \(counters.calls) calls, \(counters.injectedErrors) injected errors, \(counters.outageRejections) rejected by the outage")
-    _ = sources
+    Console.line("example-server stopped: \(counters.calls) calls, \(counters[.error]) injected errors, \(counters[.outage]) rejected by the outage")
+    withExtendedLifetime(lifecycle) {}
 } catch {
     Console.error("example-server: \(error)\n")
     exit(1)
 }
-

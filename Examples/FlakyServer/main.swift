@@ -3,13 +3,11 @@
 // with --allow-metadata-faults, from x-fault-* request metadata. Prints each injected fault and,
 // on exit, the counters. See FlakyServerFlags.usage and the README.
 
-import Dispatch
 import ExampleServices
 import FaultInjection
 import Glibc
 import HTTP2Transport
 import RPCCore
-import Synchronization
 
 let options: FlakyServerFlags
 do {
@@ -47,26 +45,10 @@ do {
     let transport = try HTTP2ServerTransport(address: address, configuration: configuration)
     let server = RPCServer(transport: transport, services: [EchoService(), CatalogService()], interceptors: [faults])
 
-    // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s; a second signal stops at once.
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    let signalQueue = DispatchQueue(label: "flaky-server.signals")
-    let signals = Atomic<Int>(0)
-    let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: signalQueue) }
-    for source in sources {
-        source.setEventHandler { @Sendable in
-            if signals.add(1, ordering: .relaxed).newValue > 1 {
-                Console.error("flaky-server: second signal, stopping now\n")
-                Console.line(stoppedLine())
-                exit(130)
-            }
-            server.beginGracefulShutdown()
-        }
-        source.resume()
-    }
-    if options.runFor > .zero {
-        let ms = Int(options.runFor.components.seconds * 1000 + options.runFor.components.attoseconds / 1_000_000_000_000_000)
-        signalQueue.asyncAfter(deadline: .now() + .milliseconds(ms)) { @Sendable in server.beginGracefulShutdown() }
+    // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s; a second signal stops at once
+    // (printing the counters first).
+    let lifecycle = ServerLifecycle(name: "flaky-server", runFor: options.runFor, beforeImmediateExit: { Console.line(stoppedLine()) }) {
+        server.beginGracefulShutdown()
     }
 
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -89,7 +71,7 @@ do {
         announcer.cancel()
     }
     Console.line(stoppedLine())
-    _ = sources
+    withExtendedLifetime(lifecycle) {}
 } catch {
     Console.error("flaky-server: \(error)\n")
     exit(1)
