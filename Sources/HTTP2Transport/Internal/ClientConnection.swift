@@ -213,25 +213,28 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
         }
     }
 
-    func enqueue(_ framed: [UInt8], on stream: ClientStream, _ continuation: CheckedContinuation<Void, any Error>) {
+    /// Queues a request message. `continuation` is the producer waiting for room, if it had to
+    /// (see `ClientStream.write`).
+    func enqueue(_ framed: [UInt8], on stream: ClientStream, _ continuation: CheckedContinuation<Void, any Error>?) {
         guard !stream.isFinished, !stream.outbound.ended else {
-            continuation.resume(throwing: stream.failure ?? RPCError(code: .cancelled, message: "the call to \(stream.path) already ended; the request message was not sent"))
+            continuation?.resume(throwing: stream.failure ?? RPCError(code: .cancelled, message: "the call to \(stream.path) already ended; the request message was not sent"))
             return
         }
         stream.outbound.append(framed)
-        if stream.outbound.hasRoom {
-            continuation.resume()
-        } else {
-            stream.outbound.waiters.append(continuation)
+        if let continuation {
+            if stream.outbound.hasRoom {
+                continuation.resume()
+            } else {
+                stream.outbound.waiters.append(continuation)
+            }
         }
         resumeData(stream)
     }
 
-    /// The caller read a response message: reopen the stream window if it was held.
-    func messageRead(_ stream: ClientStream, size: Int) {
-        let release = stream.receiveWindow.read(size)
-        guard release > 0, stream.streamID > 0, streams[stream.streamID] === stream else { return }
-        consumeStream(stream.streamID, release)
+    /// The caller caught up on a held response window: reopen it.
+    func releaseWindow(_ stream: ClientStream, _ bytes: Int) {
+        guard stream.streamID > 0, streams[stream.streamID] === stream else { return }
+        consumeStream(stream.streamID, bytes)
         flush()
     }
 
@@ -261,7 +264,7 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
         }
         if session != nil {
             _ = nghttp2_session_terminate_session(session, NGHTTP2.noError)
-            flush()
+            flushNow()
         }
         close(reason: "the client transport to \(target) was closed")
     }
@@ -419,7 +422,7 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
                 messageBytes += message.count + MessageFramer.prefixLength
                 stream.body.push(.message(message))
             }
-            consumeStream(streamID, stream.receiveWindow.received(data.count, messageBytes: messageBytes))
+            consumeStream(streamID, stream.receiveWindow.withLock { $0.received(data.count, messageBytes: messageBytes) })
         } catch {
             let message: String
             switch error {
@@ -450,6 +453,7 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
     override func readBody(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: UnsafeMutablePointer<UInt32>) -> Int {
         guard let stream = streams[streamID] else { return Int(NGHTTP2.errTemporalCallbackFailure) }
         let count = stream.outbound.read(into: buffer)
+        if count > 0 { stream.writeGate.withLock { $0.unsentBytes -= count } }
         for waiter in stream.outbound.takeWaitersIfRoom() { waiter.resume() }
         if stream.outbound.count == 0 && stream.outbound.ended {
             flags.pointee |= NGHTTP2.dataFlagEOF

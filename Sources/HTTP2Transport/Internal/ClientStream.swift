@@ -1,7 +1,9 @@
 import RPCCore
+import Synchronization
 
 /// One client call on a connection. Loop-confined: every property is touched only on the
-/// connection's event loop thread, except `body`, which is thread-safe.
+/// connection's event loop thread, except `body`, `receiveWindow` and `writeGate`, which are
+/// thread-safe.
 final class ClientStream: @unchecked Sendable {
     let descriptor: MethodDescriptor
     let deadline: ContinuousClock.Instant?
@@ -22,7 +24,11 @@ final class ClientStream: @unchecked Sendable {
     var headerBytes = 0
     var deframer: MessageDeframer
     var outbound = OutboundBuffer()
-    var receiveWindow = ReceiveWindow()
+    /// Shared by the loop (bytes received) and the caller (messages read), so that reading a
+    /// message needs no hop to the loop unless it reopens a held window.
+    let receiveWindow = Mutex(ReceiveWindow())
+    /// What the producer's writes check without a hop to the loop (see `write`).
+    let writeGate = Mutex(WriteGate())
     var deadlineTimer: TimerHeap.ID?
     var producerTask: Task<Void, Never>?
     /// Set on the loop before the head continuation resumes; read by the caller after: whether
@@ -82,6 +88,9 @@ final class ClientStream: @unchecked Sendable {
     }
 
     private func cleanUp(_ error: RPCError) {
+        writeGate.withLock { gate in
+            if gate.refusal == nil { gate.refusal = error }
+        }
         loop.cancelTimer(deadlineTimer)
         deadlineTimer = nil
         producerTask?.cancel()
@@ -90,10 +99,13 @@ final class ClientStream: @unchecked Sendable {
     }
 
     /// Runs the request producer concurrently; its writes are queued for the data provider.
+    /// Called on the loop. The producer prefers the loop as its executor: it starts in this turn,
+    /// so a request that fits the window (a unary one) leaves with its headers in one write and
+    /// no thread hop. Like code on Swift's pool, a producer must not block.
     func startProducer() {
         producerStarted = true
         let writer = RPCWriter<[UInt8]> { [self] message in try await self.write(message) }
-        producerTask = Task { [self] in
+        producerTask = Task(executorPreference: loop) { [self] in
             do {
                 try await producer(writer)
                 loop.execute { self.connection.endRequest(self) }
@@ -108,6 +120,18 @@ final class ClientStream: @unchecked Sendable {
             throw RPCError(code: .resourceExhausted, message: "request message of \(message.count) bytes for \(path) is larger than CallOptions.maxRequestMessageBytes (\(maxRequestMessageBytes))")
         }
         let framed = MessageFramer.frame(message)
+        // With room to spare, return at once instead of waiting for the loop to take the
+        // message (one hop fewer per message); the loop drops it if the call ended meanwhile, as
+        // a write racing the end always could, and the next write throws.
+        let mustWait = try writeGate.withLock { gate throws(RPCError) -> Bool in
+            if let refusal = gate.refusal { throw refusal }
+            gate.unsentBytes += framed.count
+            return gate.unsentBytes >= OutboundBuffer.highWaterMark
+        }
+        if !mustWait {
+            loop.execute { self.connection.enqueue(framed, on: self, nil) }
+            return
+        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             loop.execute { self.connection.enqueue(framed, on: self, continuation) }
         }
@@ -119,7 +143,10 @@ final class ClientStream: @unchecked Sendable {
         let owner = ResponseBodyOwner(buffer: body, path: path, cancel: { [self] error in
             loop.execute { self.connection.abort(self, with: error) }
         }, didRead: { [self] size in
-            loop.execute { self.connection.messageRead(self, size: size) }
+            let release = receiveWindow.withLock { $0.read(size) }
+            if release > 0 {
+                loop.execute { self.connection.releaseWindow(self, release) }
+            }
         })
         return RPCAsyncSequence(makeNext: { { try await owner.next() } })
     }

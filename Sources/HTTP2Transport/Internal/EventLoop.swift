@@ -9,6 +9,12 @@ protocol EventLoopHandler: AnyObject {
     func handleEvents(_ events: UInt32)
 }
 
+/// Something with output to write once the loop has done this turn's work (see
+/// ``EventLoop/flushAtEndOfTurn(_:)``). Only called on the loop's thread.
+protocol EventLoopFlushable: AnyObject {
+    func flushNow()
+}
+
 /// An I/O thread: epoll for readiness, an eventfd to wake it for submitted work, and a timer heap
 /// for deadlines. Connections are owned by one loop and only touched on its thread.
 final class EventLoop: @unchecked Sendable {
@@ -16,14 +22,27 @@ final class EventLoop: @unchecked Sendable {
 
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let queue = Mutex<[Work]>([])
+    private let queue = Mutex(Submissions())
     private let name: String
+
+    /// Work submitted from other threads, and whether the loop is (about to be) blocked in
+    /// `epoll_wait`: only then does `execute` write the eventfd. A loop that is running drains
+    /// the queue before it blocks again, so waking it would cost two syscalls for nothing.
+    private struct Submissions {
+        var work: [Work] = []
+        var sleeping = false
+    }
 
     // Loop-thread state.
     /// Scratch space for socket reads, shared by this loop's connections.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     private var handlers: [Int32: EventLoopHandler] = [:]
     private var timers = TimerHeap()
+    /// Connections with output to write at the end of this turn: one `send` per connection and
+    /// turn, however many responses, messages and window updates the turn queued.
+    private var toFlush: [any EventLoopFlushable] = []
+    private var flushing: [any EventLoopFlushable] = []
+    private var running: [Work] = []
 
     init(name: String) {
         self.name = name
@@ -42,11 +61,12 @@ final class EventLoop: @unchecked Sendable {
     /// Runs `work` on the loop thread, always later (never inline), so that it can never run
     /// inside an nghttp2 callback.
     func execute(_ work: @escaping Work) {
-        let wasEmpty = queue.withLock { queue in
-            queue.append(work)
-            return queue.count == 1
+        let mustWake = queue.withLock { queue in
+            queue.work.append(work)
+            defer { queue.sleeping = false }
+            return queue.sleeping
         }
-        if wasEmpty {
+        if mustWake {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
         }
@@ -84,12 +104,29 @@ final class EventLoop: @unchecked Sendable {
         if let id { timers.cancel(id) }
     }
 
+    /// Calls `flushNow()` on `connection` once this turn's events, timers and submitted work are
+    /// done. The caller makes sure it asks once per turn.
+    func flushAtEndOfTurn(_ connection: any EventLoopFlushable) {
+        toFlush.append(connection)
+    }
+
     private func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while true {
-            let timeout = timers.millisecondsUntilNext(now: .now)
+            var timeout = timers.millisecondsUntilNext(now: .now)
+            if timeout != 0 {
+                // Block only with nothing queued; from here on, submitters wake us.
+                let idle = queue.withLock { queue in
+                    queue.sleeping = queue.work.isEmpty
+                    return queue.sleeping
+                }
+                if !idle { timeout = 0 }
+            }
             let count = events.withUnsafeMutableBufferPointer { buffer in
                 epoll_wait(epollFD, buffer.baseAddress, Int32(buffer.count), timeout)
+            }
+            if timeout != 0 {
+                queue.withLock { $0.sleeping = false }
             }
             if count < 0 && errno != EINTR {
                 fatalError("epoll_wait failed on \(name) (errno \(errno))")
@@ -107,20 +144,38 @@ final class EventLoop: @unchecked Sendable {
             }
             for body in timers.popDue(now: .now) { body() }
             runQueued()
+            flushAll()
+        }
+    }
+
+    private func flushAll() {
+        // Flushing can close a connection, whose clean-up can ask for more flushes.
+        while !toFlush.isEmpty {
+            swap(&toFlush, &flushing)
+            for connection in flushing { connection.flushNow() }
+            flushing.removeAll(keepingCapacity: true)
         }
     }
 
     private func runQueued() {
-        // Drain in batches so that work submitted by work still runs promptly.
+        // Drain in batches so that work submitted by work still runs promptly. Swapping with a
+        // spare array keeps both buffers allocated across turns.
         while true {
-            let batch = queue.withLock { queue in
-                let batch = queue
-                queue.removeAll(keepingCapacity: true)
-                return batch
-            }
-            if batch.isEmpty { return }
-            for work in batch { work() }
+            queue.withLock { queue in swap(&queue.work, &running) }
+            if running.isEmpty { return }
+            for work in running { work() }
+            running.removeAll(keepingCapacity: true)
         }
+    }
+}
+
+/// Tasks that prefer the loop as their executor (`Task(executorPreference:)`) run their jobs as
+/// loop work, on the loop's thread and in the turn they were enqueued: their writes join that
+/// turn's output instead of costing two thread hops.
+extension EventLoop: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 

@@ -132,7 +132,9 @@ let h2ReadCallback: nghttp2_data_source_read_callback = { _, streamID, buffer, l
 ///
 /// Everything here runs on `loop`'s thread. `flush()` and `close` are only called at the top of
 /// the loop's work (events, submitted work, timers), never from inside an nghttp2 callback.
-class H2Connection: EventLoopHandler, @unchecked Sendable {
+/// `flush()` writes at the end of the loop's turn, so that everything the turn queued (several
+/// calls' responses, a response's headers, message and trailers) goes out in one `send`.
+class H2Connection: EventLoopHandler, EventLoopFlushable, @unchecked Sendable {
     let loop: EventLoop
     var fd: Int32 = -1
     var session: OpaquePointer?
@@ -140,6 +142,10 @@ class H2Connection: EventLoopHandler, @unchecked Sendable {
     private var pendingOutput: [UInt8] = []
     private var pendingOffset = 0
     private var watchingWritable = false
+    /// `flushNow()` is due at the end of this loop turn.
+    private var flushRequested = false
+    /// Frames are gathered up to this many bytes before a `send`.
+    private static let sendBatchBytes = 64 * 1024
     /// The peer's address, for messages.
     var peerDescription: String
 
@@ -184,7 +190,7 @@ class H2Connection: EventLoopHandler, @unchecked Sendable {
             readAvailable()
         }
         if !isClosed && events & EPOLLOUT.rawValue != 0 {
-            flush()
+            flushNow()
         }
     }
 
@@ -200,6 +206,9 @@ class H2Connection: EventLoopHandler, @unchecked Sendable {
                     return
                 }
                 if isClosed { return }
+                // A short read emptied the socket: skip the read that would say EAGAIN (epoll is
+                // level-triggered and reports anything that arrives later).
+                if count < buffer.count { break }
             } else if count == 0 {
                 close(reason: "connection to \(peerDescription) was closed by the peer")
                 return
@@ -224,8 +233,19 @@ class H2Connection: EventLoopHandler, @unchecked Sendable {
 
     private var protocolFailureReason: String?
 
-    /// Writes whatever nghttp2 has to send; closes when the session is done.
+    /// Writes whatever nghttp2 has to send at the end of this loop turn; closes when the session
+    /// is done.
     func flush() {
+        guard !flushRequested, !isClosed else { return }
+        flushRequested = true
+        loop.flushAtEndOfTurn(self)
+    }
+
+    /// Writes whatever nghttp2 has to send now, gathering its frames into as few `send`s as
+    /// possible; closes when the session is done. Use `flush()` unless the bytes must be out
+    /// before something else happens (closing the socket).
+    func flushNow() {
+        flushRequested = false
         guard !isClosed, lingerReason == nil, let session else { return }
         if !writePending() { return }
         while true {
@@ -236,15 +256,12 @@ class H2Connection: EventLoopHandler, @unchecked Sendable {
                 return
             }
             if count == 0 { break }
-            let written = writeSome(UnsafeRawBufferPointer(start: data, count: count))
-            if isClosed { return }
-            if written < count {
-                pendingOutput.append(contentsOf: UnsafeRawBufferPointer(start: data! + written, count: count - written))
-                pendingOffset = 0
-                watchWritable(true)
-                return
-            }
+            // nghttp2 hands out one frame at a time: gather them (its buffer is valid until the
+            // next call) and send them together.
+            pendingOutput.append(contentsOf: UnsafeRawBufferPointer(start: data, count: count))
+            if pendingOutput.count >= Self.sendBatchBytes && !writePending() { return }
         }
+        if !writePending() { return }
         watchWritable(false)
         if nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0 {
             finish(reason: protocolFailureReason ?? "HTTP/2 session with \(peerDescription) ended")

@@ -2,6 +2,7 @@ import CLinuxShims
 import CNGHTTP2
 import Glibc
 import RPCCore
+import Synchronization
 
 /// One accepted HTTP/2 connection: validates requests, runs a handler task per call, sends
 /// responses. A protocol error closes this connection only.
@@ -55,7 +56,7 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
                 let running = streams.count
                 if let session = self.session {
                     _ = nghttp2_session_terminate_session(session, NGHTTP2.noError)
-                    flush()
+                    flushNow()
                 }
                 close(reason: "graceful shutdown period of \(grace) elapsed; \(running) call(s) from \(peerDescription) still running were cancelled")
             }
@@ -72,6 +73,7 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
     /// The stream is gone (closed or reset by the client, or the connection broke).
     private func streamEnded(_ stream: ServerStream) {
         stream.isClosed = true
+        stream.refuseWrites()
         loop.cancelTimer(stream.deadlineTimer)
         stream.deadlineTimer = nil
         stream.handlerTask?.cancel()
@@ -132,6 +134,10 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
 
     /// Acts on a fault the handler asked for (see ``TransportFault``) instead of sending a status.
     func apply(_ fault: TransportFault, to stream: ServerStream) {
+        guard !isClosed else { return }
+        // Messages the handler wrote before asking for the fault go out first, as they would
+        // have if each write had been flushed at once (a reset would otherwise discard them).
+        flushNow()
         guard !isClosed, let session else { return }
         switch fault.action {
         case .resetStream(let code):
@@ -165,16 +171,20 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
         stream.deadlineTimer = nil
     }
 
-    func enqueue(_ framed: [UInt8], on stream: ServerStream, _ continuation: CheckedContinuation<Void, any Error>) {
+    /// Queues a response message. `continuation` is the writer waiting for room, if it had to
+    /// (see `ServerStream.write`).
+    func enqueue(_ framed: [UInt8], on stream: ServerStream, _ continuation: CheckedContinuation<Void, any Error>?) {
         guard !stream.isClosed, stream.response == .headersSent else {
-            continuation.resume(throwing: RPCError(code: .cancelled, message: "the call to \(stream.path) already ended; the response message was not sent"))
+            continuation?.resume(throwing: RPCError(code: .cancelled, message: "the call to \(stream.path) already ended; the response message was not sent"))
             return
         }
         stream.outbound.append(framed)
-        if stream.outbound.hasRoom {
-            continuation.resume()
-        } else {
-            stream.outbound.waiters.append(continuation)
+        if let continuation {
+            if stream.outbound.hasRoom {
+                continuation.resume()
+            } else {
+                stream.outbound.waiters.append(continuation)
+            }
         }
         resumeData(stream)
     }
@@ -186,11 +196,10 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
         flush()
     }
 
-    /// The handler read a request message: reopen the stream window if it was held.
-    func messageRead(_ stream: ServerStream, size: Int) {
-        let release = stream.receiveWindow.read(size)
-        guard release > 0, !stream.isClosed else { return }
-        consumeStream(stream.streamID, release)
+    /// The handler caught up on a held request window: reopen it.
+    func releaseWindow(_ stream: ServerStream, _ bytes: Int) {
+        guard !stream.isClosed else { return }
+        consumeStream(stream.streamID, bytes)
         flush()
     }
 
@@ -372,7 +381,7 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
                 messageBytes += message.count + MessageFramer.prefixLength
                 stream.requestMessages.push(message)
             }
-            consumeStream(streamID, stream.receiveWindow.received(data.count, messageBytes: messageBytes))
+            consumeStream(streamID, stream.receiveWindow.withLock { $0.received(data.count, messageBytes: messageBytes) })
         } catch {
             consumeStream(streamID, data.count)
             let message: String
@@ -395,6 +404,7 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
     override func readBody(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: UnsafeMutablePointer<UInt32>) -> Int {
         guard let stream = streams[streamID], let session else { return Int(NGHTTP2.errTemporalCallbackFailure) }
         let count = stream.outbound.read(into: buffer)
+        if count > 0 { stream.writeGate.withLock { $0.unsentBytes -= count } }
         for waiter in stream.outbound.takeWaitersIfRoom() { waiter.resume() }
         if stream.outbound.count == 0 && stream.outbound.ended {
             flags.pointee |= NGHTTP2.dataFlagEOF

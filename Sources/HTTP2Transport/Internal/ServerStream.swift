@@ -1,7 +1,8 @@
 import RPCCore
+import Synchronization
 
 /// One call on a server connection. Loop-confined: touched only on the connection's event loop
-/// thread, except `requestMessages`, which is thread-safe.
+/// thread, except `requestMessages`, `receiveWindow` and `writeGate`, which are thread-safe.
 final class ServerStream: @unchecked Sendable {
     enum ResponsePhase { case pending, headersSent, ended }
 
@@ -16,9 +17,15 @@ final class ServerStream: @unchecked Sendable {
     var deframer: MessageDeframer
     /// The request stream failed or was answered early: further DATA is ignored.
     var ignoresRequestData = false
-    var response = ResponsePhase.pending
+    var response = ResponsePhase.pending {
+        didSet { if response == .ended { refuseWrites() } }
+    }
     var outbound = OutboundBuffer()
-    var receiveWindow = ReceiveWindow()
+    /// Shared by the loop (bytes received) and the handler (messages read), so that reading a
+    /// message needs no hop to the loop unless it reopens a held window.
+    let receiveWindow = Mutex(ReceiveWindow())
+    /// What the handler's writes check without a hop to the loop (see `write`).
+    let writeGate = Mutex(WriteGate())
     var trailers: HeaderCodec.Fields?
     var handlerTask: Task<Void, Never>?
     var deadlineTimer: TimerHeap.ID?
@@ -33,12 +40,33 @@ final class ServerStream: @unchecked Sendable {
 
     var loop: EventLoop { connection.loop }
 
-    /// Writes one response message; suspends while too much is queued.
+    /// Writes one response message; suspends while too much is queued. With room to spare it
+    /// returns at once instead of waiting for the loop to take the message: the loop queues
+    /// it after the headers, in order, or drops it if the call ended meanwhile (as a write
+    /// racing the end always could), and the next write throws.
     func write(_ message: [UInt8]) async throws {
         let framed = MessageFramer.frame(message)
+        let mustWait = writeGate.withLock { gate -> Bool? in
+            if gate.isEnded { return nil }
+            gate.unsentBytes += framed.count
+            return gate.unsentBytes >= OutboundBuffer.highWaterMark
+        }
+        guard let mustWait else {
+            // `path` is set before the handler starts and never changes.
+            throw RPCError(code: .cancelled, message: "the call to \(path) already ended; the response message was not sent")
+        }
+        if !mustWait {
+            loop.execute { self.connection.enqueue(framed, on: self, nil) }
+            return
+        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             loop.execute { self.connection.enqueue(framed, on: self, continuation) }
         }
+    }
+
+    /// The response ended or the stream closed: later writes throw.
+    func refuseWrites() {
+        writeGate.withLock { $0.isEnded = true }
     }
 
     /// The request messages as the handler iterates them; cancelling the iterating task ends them.
@@ -51,7 +79,10 @@ final class ServerStream: @unchecked Sendable {
                 })
                 if let message {
                     let size = message.count + MessageFramer.prefixLength
-                    self.loop.execute { self.connection.messageRead(self, size: size) }
+                    let release = self.receiveWindow.withLock { $0.read(size) }
+                    if release > 0 {
+                        self.loop.execute { self.connection.releaseWindow(self, release) }
+                    }
                 }
                 return message
             }
@@ -117,4 +148,13 @@ final class ServerStream: @unchecked Sendable {
             }
         }
     }
+}
+
+/// The writer's view of a message stream: bytes it handed to the loop that nghttp2 has not
+/// taken yet (for backpressure), and whether writing is over (with why, where the writer must
+/// learn it).
+struct WriteGate {
+    var unsentBytes = 0
+    var isEnded = false
+    var refusal: RPCError?
 }
