@@ -32,33 +32,28 @@ struct ClientSettings: Sendable {
     /// Print a line per call, not only the per-second lines.
     var verbose = false
 
+    /// Reads and validates the flags; throws naming every bad one (unknown and repeated flags
+    /// first), each message starting with its flag.
     init(flags: CommandLineFlags) throws {
         var problems: [String] = []
         // Reads one flag; a malformed value is noted and the default kept, so every bad flag is reported.
         func read<T>(_ value: () throws -> T, else fallback: T) -> T {
             do { return try value() } catch { problems.append("\(error)"); return fallback }
         }
-        func check(_ ok: Bool, _ problem: @autoclosure () -> String) {
-            if !ok { problems.append(problem()) }
-        }
 
-        host = flags.string("host", default: "127.0.0.1")
-        port = read({ try flags.int("port", default: 50051) }, else: 50051)
-        check((1...65535).contains(port), "--port must be within 1...65535, got \(port)")
+        host = read({ try flags.host(default: "127.0.0.1") }, else: "127.0.0.1")
+        port = read({ try flags.int("port", default: 50051, in: 1...65535) }, else: 50051)
         duration = read({ try flags.seconds("duration-s", default: 20, in: 0.001...86_400) }, else: .seconds(20))
-        concurrency = read({ try flags.int("concurrency", default: 4) }, else: 4)
-        check((1...64).contains(concurrency), "--concurrency must be within 1...64, got \(concurrency)")
-        let intervalMs = read({ try flags.int("interval-ms", default: 100) }, else: 100)
-        check((1...3_600_000).contains(intervalMs), "--interval-ms must be within 1...3600000, got \(intervalMs)")
+        concurrency = read({ try flags.int("concurrency", default: 4, in: 1...64) }, else: 4)
+        let intervalMs = read({ try flags.int("interval-ms", default: 100, in: 1...3_600_000) }, else: 100)
         interval = .milliseconds(intervalMs)
-        let timeoutMs = read({ try flags.int("timeout-ms", default: 1000) }, else: 1000)
-        check((1...3_600_000).contains(timeoutMs), "--timeout-ms must be within 1...3600000, got \(timeoutMs)")
+        let timeoutMs = read({ try flags.int("timeout-ms", default: 1000, in: 1...3_600_000) }, else: 1000)
         timeout = .milliseconds(timeoutMs)
-        let attemptTimeoutMs = read({ try flags.int("attempt-timeout-ms", default: 250) }, else: 250)
-        check((0...3_600_000).contains(attemptTimeoutMs), "--attempt-timeout-ms must be within 0...3600000 (0: none), got \(attemptTimeoutMs)")
+        // 0: no per-attempt timeout.
+        let attemptTimeoutMs = read({ try flags.int("attempt-timeout-ms", default: 250, in: 0...3_600_000) }, else: 250)
         let maxAttempts = read({ try flags.int("max-attempts", default: 3) }, else: 3)
         cacheMaxAge = read({ try flags.seconds("cache-max-age-s", default: 5, in: 0.001...86_400) }, else: .seconds(5))
-        seed = UInt64(truncatingIfNeeded: read({ try flags.int("seed", default: 1) }, else: 1))
+        seed = read({ try flags.seed(default: 1) }, else: 1)
         verbose = flags.has("verbose")
 
         let windowSize = read({ try flags.int("window", default: 20) }, else: 20)
@@ -82,14 +77,19 @@ struct ClientSettings: Sendable {
         } catch {
             problems += Self.flagProblems(error)
         }
-        if !problems.isEmpty { throw CommandLineFlags.Error(description: problems.joined(separator: "\n")) }
+        // The parse problems (unknown, repeated flags) first, then the values'.
+        try flags.finish(problems)
     }
 
-    /// A library configuration's problems, each naming the flag that set the field.
-    private static func flagProblems(_ error: ConfigurationError) -> [String] {
+    /// A library configuration's problems in the flags' style, each naming the flag that set the
+    /// field first (`--max-attempts must be in 2...5 (...), got 9`), fields in the requirement
+    /// named by their flags too.
+    static func flagProblems(_ error: ConfigurationError) -> [String] {
         error.problems.map { problem in
-            guard let flag = flagForField[problem.field] else { return "\(error.configuration): \(problem)" }
-            return "\(flag): \(problem)"
+            var requirement = problem.requirement
+            for (field, flag) in flagForField { requirement = requirement.replacing(field, with: flag) }
+            let subject = flagForField[problem.field] ?? "\(error.configuration).\(problem.field)"
+            return "\(subject) must be \(requirement), got \(problem.value)"
         }
     }
 

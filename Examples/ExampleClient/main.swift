@@ -28,11 +28,13 @@ let usage = """
       --window, --min-calls, --failure-rate, --open-s, --probes   the circuit breaker
       --cache-max-age-s  how old a cached last good response the fallback may return
       --verbose          a line per call as well as the per-second lines
+      --host             the server: an IPv4 or IPv6 address, or localhost
+      --seed             0...18446744073709551615
     """
 
 let settings: ClientSettings
 do {
-    let flags = try CommandLineFlags(CommandLine.arguments.dropFirst(), known: ClientSettings.flagNames, switches: ClientSettings.switchNames)
+    let flags = CommandLineFlags(CommandLine.arguments.dropFirst(), known: ClientSettings.flagNames, switches: ClientSettings.switchNames)
     if flags.has("help") {
         Console.line(usage)
         exit(0)

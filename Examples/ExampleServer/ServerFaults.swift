@@ -50,7 +50,7 @@ struct ServerFaults: Sendable, CustomStringConvertible {
         } catch { problems.append("\(error)") }
         var seed: UInt64 = 1
         do {
-            seed = UInt64(truncatingIfNeeded: try flags.int("seed", default: 1))
+            seed = try flags.seed(default: 1)
         } catch { problems.append("\(error)") }
         if !problems.isEmpty {
             throw CommandLineFlags.Error(description: problems.joined(separator: "\n"))

@@ -4,6 +4,7 @@
 //
 //   example-server [--host 127.0.0.1] [--port 50051] [--error-rate 0.2] [--error-code UNAVAILABLE]
 //                  [--latency-ms 0] [--outage-after-s 5 --outage-for-s 8] [--seed 1] [--run-for-s 0]
+//   (--run-for-s 0, the default, runs for ever: until SIGINT or SIGTERM)
 
 import ExampleServices
 import FaultInjection
@@ -14,6 +15,9 @@ import RPCCore
 let usage = """
     usage: example-server [--host 127.0.0.1] [--port 50051] [--error-rate 0..1] [--error-code NAME]
                           [--latency-ms N] [--outage-after-s S] [--outage-for-s S] [--seed N] [--run-for-s S]
+      --host        an IPv4 or IPv6 address, or localhost
+      --seed        0...18446744073709551615
+      --run-for-s   stop gracefully after S seconds; 0 (the default): run for ever, until SIGINT or SIGTERM
     """
 
 let flags: CommandLineFlags
@@ -22,7 +26,7 @@ let host: String
 let port: Int
 let runFor: Duration
 do {
-    flags = try CommandLineFlags(
+    flags = CommandLineFlags(
         CommandLine.arguments.dropFirst(),
         known: ["host", "port", "error-rate", "error-code", "latency-ms", "outage-after-s", "outage-for-s", "seed", "run-for-s"],
         switches: ["help"]
@@ -31,11 +35,24 @@ do {
         Console.line(usage)
         exit(0)
     }
-    host = flags.string("host", default: "127.0.0.1")
-    port = try flags.int("port", default: 50051)
-    guard (0...65535).contains(port) else { throw CommandLineFlags.Error(description: "--port must be within 0...65535, got \(port)") }
-    faults = try ServerFaults(flags: flags)
-    runFor = try flags.seconds("run-for-s", default: 0)
+    // Every bad flag is named at once, not just the first: unknown and repeated flags
+    // (flags.problems) and every bad value.
+    var problems: [String] = []
+    var parsedHost = "127.0.0.1"
+    do { parsedHost = try flags.host(default: "127.0.0.1") } catch { problems.append("\(error)") }
+    var parsedPort = 50051
+    do { parsedPort = try flags.int("port", default: 50051, in: 0...65535) } catch { problems.append("\(error)") }
+    var parsedFaults: ServerFaults?
+    do { parsedFaults = try ServerFaults(flags: flags) } catch { problems.append("\(error)") }
+    var parsedRunFor = Duration.zero
+    do { parsedRunFor = try flags.seconds("run-for-s", default: 0) } catch { problems.append("\(error)") }
+    try flags.finish(problems)
+    // ServerFaults failing added a problem, so finish() threw: parsedFaults is set here.
+    guard let parsedFaults else { throw CommandLineFlags.Error(description: "the fault flags are invalid") }
+    host = parsedHost
+    port = parsedPort
+    faults = parsedFaults
+    runFor = parsedRunFor
 } catch {
     Console.error("example-server: \(error)\n\(usage)\n")
     exit(2)

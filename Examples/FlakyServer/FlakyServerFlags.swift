@@ -11,6 +11,11 @@ struct FlakyServerFlags {
         "drop-rate", "outage-after-s", "outage-for-s", "outage-every-s", "phases",
     ]
     static let switches: Set<String> = ["quiet", "allow-metadata-faults", "help"]
+    /// The flags that make a flaky phase inject something.
+    static let faultFlags = [
+        "error-rate", "latency-ms", "tail-rate", "tail-ms", "hang-rate", "reset-rate", "goaway-rate", "drop-rate",
+        "outage-after-s", "outage-for-s",
+    ]
 
     static let usage = """
         usage: flaky-server [--host 127.0.0.1] [--port 50051] [--seed 1] [--run-for-s S] [--quiet]
@@ -22,8 +27,13 @@ struct FlakyServerFlags {
                             [--outage-after-s S --outage-for-s D [--outage-every-s P]]
                             [--phases healthy:6,flaky:10,outage:8,healthy:10]
                             [--allow-metadata-faults]
-          Without --phases the fault flags apply all the time; with it, only in 'flaky' phases
-          ('healthy': no faults, 'outage': every call fails UNAVAILABLE; the last phase lasts for ever).
+          --host      an IPv4 or IPv6 address, or localhost
+          --seed      0...18446744073709551615
+          --run-for-s stop gracefully after S seconds; 0 (the default): run for ever, until SIGINT or SIGTERM
+          --method    a served service or method, with its leading '/': /echo.v1.Echo, /catalog.v1.Catalog/GetProduct
+          Without --phases the fault flags apply all the time; with it, only in 'flaky' phases, which
+          need at least one fault flag ('healthy': no faults, 'outage': every call fails UNAVAILABLE;
+          the last phase lasts for ever).
         """
 
     var host = "127.0.0.1"
@@ -33,43 +43,14 @@ struct FlakyServerFlags {
     var help = false
     var configuration: FaultInjectionInterceptor.Configuration
 
-    /// Parses `arguments`; throws a ``CommandLineFlags/Error`` listing every bad flag.
-    init(_ arguments: [String]) throws {
+    /// Parses `arguments`; throws a ``CommandLineFlags/Error`` listing every bad flag (unknown
+    /// and repeated ones too). `served`: the methods the server serves, which `--method` must
+    /// name one of.
+    init(_ arguments: [String], served: [MethodDescriptor]) throws {
         var problems: [String] = []
-        // Unknown flags first, all of them (CommandLineFlags stops at the first).
-        var index = 0
-        var known: [String] = []
-        while index < arguments.count {
-            let argument = arguments[index]
-            index += 1
-            guard argument.hasPrefix("--") else {
-                problems.append("unexpected argument '\(argument)'; flags look like --name value")
-                continue
-            }
-            let body = argument.dropFirst(2)
-            let name = String(body.split(separator: "=", maxSplits: 1).first ?? "")
-            if Self.switches.contains(name) {
-                known.append(argument)
-            } else if Self.valueFlags.contains(name) {
-                known.append(argument)
-                if !body.contains("="), index < arguments.count {
-                    known.append(arguments[index])
-                    index += 1
-                }
-            } else {
-                problems.append("unknown flag '--\(name)'")
-                // Skip its value, if it has one, so that it is not reported too.
-                if !body.contains("="), index < arguments.count, !arguments[index].hasPrefix("--") { index += 1 }
-            }
-        }
-        if !problems.isEmpty {
-            let all = Self.valueFlags.union(Self.switches).sorted().map { "--\($0)" }.joined(separator: ", ")
-            throw CommandLineFlags.Error(description: problems.joined(separator: "\n") + "\nknown flags: \(all)")
-        }
-        let flags = try CommandLineFlags(known, known: Self.valueFlags, switches: Self.switches)
+        let flags = CommandLineFlags(arguments, known: Self.valueFlags, switches: Self.switches)
         help = flags.has("help")
         quiet = flags.has("quiet")
-        host = flags.string("host", default: "127.0.0.1")
 
         func attempt<T>(_ body: () throws -> T) -> T? {
             do { return try body() } catch { problems.append("\(error)"); return nil }
@@ -77,33 +58,29 @@ struct FlakyServerFlags {
         func rate(_ name: String) -> Double {
             guard let value = attempt({ try flags.double(name, default: 0) }) else { return 0 }
             guard (0...1).contains(value) else {
-                problems.append("flag '--\(name)' must be within 0...1, got \(value)")
+                problems.append("--\(name) must be within 0...1, got \(value)")
                 return 0
             }
             return value
         }
         func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) -> Int {
-            guard let number = attempt({ try flags.int(name, default: value) }) else { return value }
-            guard range.contains(number) else {
-                problems.append("flag '--\(name)' must be within \(range.lowerBound)...\(range.upperBound), got \(number)")
-                return value
-            }
-            return number
+            attempt { try flags.int(name, default: value, in: range) } ?? value
         }
 
+        host = attempt { try flags.host(default: "127.0.0.1") } ?? "127.0.0.1"
         port = integer("port", default: 50051, in: 0...65535)
-        let seed = UInt64(truncatingIfNeeded: integer("seed", default: 1, in: Int.min...Int.max))
+        let seed = attempt { try flags.seed(default: 1) } ?? 1
         runFor = attempt { try flags.seconds("run-for-s", default: 0) } ?? .zero
 
         var rule = FaultRule()
         if flags.has("method") {
             let text = flags.string("method", default: "")
-            if let scope = FaultRule.Scope(parsing: text) {
-                rule.scope = scope
-            } else {
-                problems.append("flag '--method' expects /pkg.Service/Method or /pkg.Service, got '\(text)'")
+            switch Self.scope(text, served: served) {
+            case .success(let scope): rule.scope = scope
+            case .failure(let problem): problems.append(problem.description)
             }
         }
+        let problemsBeforeFaults = problems.count
         rule.errorRate = rate("error-rate")
         let codeName = flags.string("error-code", default: "UNAVAILABLE")
         let code = Int(codeName).flatMap(Status.Code.init(rawValue:)) ?? Status.Code.allCases.first { $0.description == codeName.uppercased() }
@@ -111,7 +88,7 @@ struct FlakyServerFlags {
             rule.errorCode = code
         } else {
             let names = Status.Code.allCases.filter { $0 != .ok }.map(\.description).joined(separator: ", ")
-            problems.append("flag '--error-code' '\(codeName)' is not a non-OK status code; use one of \(names)")
+            problems.append("--error-code '\(codeName)' is not a non-OK status code; use one of \(names)")
         }
         if flags.has("pushback-ms") {
             rule.pushbackMilliseconds = integer("pushback-ms", default: 0, in: 0...Int(Int32.max))
@@ -124,12 +101,12 @@ struct FlakyServerFlags {
             } else if parts.count == 2, let low = parts[0], let high = parts[1], 0 <= low, low <= high, high <= 3_600_000 {
                 rule.latency = .uniform(.milliseconds(low) ... .milliseconds(high))
             } else {
-                problems.append("flag '--latency-ms' expects N or A-B milliseconds with 0 <= A <= B <= 3600000, got '\(text)'")
+                problems.append("--latency-ms expects N or A-B milliseconds with 0 <= A <= B <= 3600000, got '\(text)'")
             }
         }
         if flags.has("tail-rate") || flags.has("tail-ms") {
             if flags.has("tail-rate") != flags.has("tail-ms") {
-                problems.append("flags '--tail-rate' and '--tail-ms' go together (the fraction of calls in the tail and their latency)")
+                problems.append("--tail-rate and --tail-ms go together (the fraction of calls in the tail and their latency)")
             } else {
                 let tailRate = rate("tail-rate")
                 let tailMS = integer("tail-ms", default: 0, in: 0...3_600_000)
@@ -142,24 +119,25 @@ struct FlakyServerFlags {
         if let resetCode = TransportFault.ResetCode(name: resetName) {
             rule.resetCode = resetCode
         } else {
-            problems.append("flag '--reset-code' '\(resetName)' is not an HTTP/2 error code name (e.g. REFUSED_STREAM) or number")
+            problems.append("--reset-code '\(resetName)' is not an HTTP/2 error code name (e.g. REFUSED_STREAM) or number")
         }
         rule.goAwayRate = rate("goaway-rate")
         rule.dropRate = rate("drop-rate")
         if flags.has("outage-after-s") || flags.has("outage-for-s") || flags.has("outage-every-s") {
-            if !flags.has("outage-after-s") { problems.append("flag '--outage-for-s' or '--outage-every-s' needs '--outage-after-s' (when the outage starts)") }
-            if !flags.has("outage-for-s") { problems.append("flag '--outage-after-s' needs '--outage-for-s' (how long the outage lasts)") }
+            if !flags.has("outage-after-s") { problems.append("--outage-for-s or --outage-every-s needs --outage-after-s (when the outage starts)") }
+            if !flags.has("outage-for-s") { problems.append("--outage-after-s needs --outage-for-s (how long the outage lasts)") }
             let start = attempt { try flags.seconds("outage-after-s", default: 0) }
             let length = attempt { try flags.seconds("outage-for-s", default: 1, in: 0.001...3600) }
             let period = flags.has("outage-every-s") ? attempt { try flags.seconds("outage-every-s", default: 0, in: 0.001...86_400) } : nil
             if let length, let period, period <= length {
-                problems.append("flag '--outage-every-s' (\(period)) must be longer than '--outage-for-s' (\(length))")
+                problems.append("--outage-every-s (\(period)) must be longer than --outage-for-s (\(length))")
             }
             if let start, let length {
                 rule.outage = OutageWindow(start: start, length: length, period: period)
             }
         }
 
+        let faultFlagsAreValid = problems.count == problemsBeforeFaults
         var rules = rule.isEmpty ? [] : [rule]
         var phases: [FaultPhase] = []
         if flags.has("phases") {
@@ -167,7 +145,7 @@ struct FlakyServerFlags {
             for item in text.split(separator: ",", omittingEmptySubsequences: false) {
                 let parts = item.split(separator: ":", omittingEmptySubsequences: false)
                 guard parts.count == 2, let seconds = Double(parts[1]), seconds.isFinite, seconds > 0, seconds <= 86_400 else {
-                    problems.append("flag '--phases' item '\(item)' is not NAME:SECONDS with 0 < SECONDS <= 86400 (e.g. flaky:10)")
+                    problems.append("--phases item '\(item)' is not NAME:SECONDS with 0 < SECONDS <= 86400 (e.g. flaky:10)")
                     continue
                 }
                 let duration = Duration.milliseconds(Int64((seconds * 1000).rounded()))
@@ -178,15 +156,21 @@ struct FlakyServerFlags {
                     let outage = FaultRule(outage: .always, pushbackMilliseconds: rule.pushbackMilliseconds)
                     phases.append(FaultPhase(name: "outage", duration: duration, rules: [outage]))
                 default:
-                    problems.append("flag '--phases' has phase '\(parts[0])'; phases are healthy, flaky and outage")
+                    problems.append("--phases has phase '\(parts[0])'; phases are healthy, flaky and outage")
                 }
+            }
+            // A flaky phase without faults is a mistake (it would be a healthy one); only said
+            // when the fault flags themselves were fine, else that problem is the one to fix.
+            if phases.contains(where: { $0.name == "flaky" }), rule.isEmpty, faultFlagsAreValid {
+                problems.append(
+                    "--phases has a flaky phase but it has no faults to inject; give fault flags for it: "
+                        + Self.faultFlags.map { "--\($0)" }.joined(separator: ", ")
+                )
             }
             // The fault flags apply only in flaky phases.
             rules = []
         }
-        if !problems.isEmpty {
-            throw CommandLineFlags.Error(description: problems.joined(separator: "\n"))
-        }
+        try flags.finish(problems)
         do {
             configuration = try FaultInjectionInterceptor.Configuration(
                 rules: rules, phases: phases, allowsMetadataFaults: flags.has("allow-metadata-faults"), seed: seed, name: "flaky-server"
@@ -213,6 +197,30 @@ struct FlakyServerFlags {
         parts.append(configuration.allowsMetadataFaults ? "metadata faults on" : "metadata faults off")
         parts.append("seed \(configuration.seed ?? 0)")
         return parts.joined(separator: "; ")
+    }
+
+    /// The scope `--method` names: `/pkg.Service` or `/pkg.Service/Method`, with the leading
+    /// slash, of a service (and method) in `served`; else the problem, listing what is served.
+    static func scope(_ text: String, served: [MethodDescriptor]) -> Result<FaultRule.Scope, CommandLineFlags.Error> {
+        let services = Dictionary(grouping: served, by: \.service)
+        let listing = services.keys.sorted().map { service in
+            "/\(service) (\(services[service, default: []].map(\.method).sorted().joined(separator: ", ")))"
+        }.joined(separator: "; ")
+        func problem(_ what: String) -> Result<FaultRule.Scope, CommandLineFlags.Error> {
+            .failure(CommandLineFlags.Error(description: "--method '\(text)' \(what); flaky-server serves \(listing)"))
+        }
+        guard text.hasPrefix("/"), let scope = FaultRule.Scope(parsing: text) else {
+            return problem("is not /pkg.Service/Method or /pkg.Service (with the leading '/')")
+        }
+        switch scope {
+        case .all:
+            return .success(scope)
+        case .service(let service):
+            return services[service] == nil ? problem("names a service flaky-server does not serve") : .success(scope)
+        case .method(let method):
+            if services[method.service] == nil { return problem("names a service flaky-server does not serve") }
+            return served.contains(method) ? .success(scope) : problem("names a method \(method.service) does not have")
+        }
     }
 
     /// `10`, `2.5`.

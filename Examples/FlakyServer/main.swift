@@ -9,9 +9,17 @@ import Glibc
 import HTTP2Transport
 import RPCCore
 
+/// What flaky-server serves; `--method` must name one of their methods.
+let services: [any RegistrableRPCService] = [EchoService(), CatalogService()]
+let served: [MethodDescriptor] = {
+    var router = RPCRouter()
+    for service in services { service.registerMethods(with: &router) }
+    return router.methods
+}()
+
 let options: FlakyServerFlags
 do {
-    options = try FlakyServerFlags(Array(CommandLine.arguments.dropFirst()))
+    options = try FlakyServerFlags(Array(CommandLine.arguments.dropFirst()), served: served)
 } catch {
     Console.error("flaky-server: \(error)\n\(FlakyServerFlags.usage)\n")
     exit(2)
@@ -32,7 +40,8 @@ do {
     exit(2)
 }
 
-/// The line printed on exit; stable for scripts: `flaky-server stopped: N calls, ...`.
+/// The line printed on exit; stable for scripts: `flaky-server stopped: N calls, ..., max K
+/// concurrent calls, J still in flight, I rejected for invalid x-fault-* metadata`.
 func stoppedLine() -> String { "flaky-server stopped: \(faults.counters)" }
 
 let address: HTTP2Target = options.host.contains(":")
@@ -43,7 +52,7 @@ do {
     var configuration = HTTP2ServerTransport.Configuration.defaults
     configuration.shutdownGracePeriod = .seconds(5)   // calls still running (hangs) 5 s after a signal are cancelled
     let transport = try HTTP2ServerTransport(address: address, configuration: configuration)
-    let server = RPCServer(transport: transport, services: [EchoService(), CatalogService()], interceptors: [faults])
+    let server = RPCServer(transport: transport, services: services, interceptors: [faults])
 
     // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s; a second signal stops at once
     // (printing the counters first).

@@ -21,11 +21,13 @@ extension FaultInjectionInterceptor {
         public var totalInjected: Int { injected.values.reduce(0, +) }
 
         /// `N calls, M injected faults (a errors, b latency, c hangs, d resets, e goaways,
-        /// f drops, g outage), max K concurrent calls`: stable, for scripts to grep.
+        /// f drops, g outage), max K concurrent calls, J still in flight, I rejected for invalid
+        /// x-fault-* metadata`: stable, for scripts to grep (new fields are only ever appended).
         public var description: String {
             "\(calls) calls, \(totalInjected) injected faults (\(self[.error]) errors, \(self[.latency]) latency, "
                 + "\(self[.hang]) hangs, \(self[.reset]) resets, \(self[.goAway]) goaways, \(self[.drop]) drops, "
-                + "\(self[.outage]) outage), max \(maxConcurrentCalls) concurrent calls"
+                + "\(self[.outage]) outage), max \(maxConcurrentCalls) concurrent calls, "
+                + "\(inFlight) still in flight, \(invalidMetadata) rejected for invalid x-fault-* metadata"
         }
     }
 }

@@ -18,7 +18,7 @@ import Synchronization
 /// )) { fault in print("injected \(fault)") }
 /// let server = RPCServer(transport: transport, services: [EchoService()], interceptors: [faults])
 /// // ... later
-/// print(faults.counters)   // 120 calls, 37 injected faults (...), max 8 concurrent calls
+/// print(faults.counters)   // 120 calls, 37 injected faults (...), max 8 concurrent calls, 0 still in flight, ...
 /// ```
 public final class FaultInjectionInterceptor: ServerInterceptor {
     private struct State {

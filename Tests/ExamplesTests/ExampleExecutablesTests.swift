@@ -156,7 +156,35 @@ struct ExampleExecutablesTests {
         #expect(!output.contains("summary:"), "\(output)")
         let unknown = try await Self.runClient(["--verbose", "--colour", "red"])
         #expect(unknown.status == 2)
-        #expect(unknown.output.contains("unknown flag '--colour'"), "\(unknown.output)")
+        #expect(unknown.output.contains("--colour is not a known flag"), "\(unknown.output)")
+    }
+
+    @Test("example-client: unknown flags and every bad value in one message, each line naming its flag first")
+    func clientFlagsOneStyle() async throws {
+        let (status, output) = try await Self.runClient([
+            "--concurrency", "0", "--bogus", "--duration-s", "0", "--max-attempts", "9", "--seed", "-1", "--host", "",
+            "--min-calls", "50", "--window", "20", "--window", "30", "--colour", "red",
+        ])
+        #expect(status == 2, "\(output)")
+        let lines = output.split(separator: "\n").map(String.init)
+        let problems = Array(lines.prefix { !$0.hasPrefix("usage: example-client") })
+        #expect(problems.first == "example-client: --bogus is not a known flag", "\(output)")
+        for line in [
+            "--colour is not a known flag",
+            "--window is given more than once ('20', then '30'); give it once",
+            "--host must be an IPv4 or IPv6 address (e.g. 127.0.0.1, 0.0.0.0, ::1) or localhost, got ''",
+            "--duration-s must be within 0.001...86400.0 seconds, got 0.0",
+            "--concurrency must be within 1...64, got 0",
+            "--seed must be within 0...18446744073709551615, got -1",
+            "--min-calls must be in 1...--window (20), or the breaker could never trip, got 50",
+            "--max-attempts must be in 2...5 (it counts the first call; gRFC A6 caps it at 5), got 9",
+        ] {
+            #expect(problems.contains(line), "\(line) in\n\(output)")
+        }
+        #expect(problems.last?.hasPrefix("known flags: --attempt-timeout-ms, ") == true, "\(output)")
+        let body = problems.dropFirst().dropLast()
+        #expect(body.allSatisfy { $0.hasPrefix("--") }, "each problem names its flag first:\n\(output)")
+        #expect(!output.contains("summary:"), "\(output)")
     }
 
     static func readLine(_ pipe: Pipe, containing text: String) -> String? {

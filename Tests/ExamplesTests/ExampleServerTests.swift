@@ -80,6 +80,7 @@ struct ExampleServerTests {
     func badFlags() async throws {
         let (process, output) = try ExampleExecutablesTests.run("example-server", [
             "--error-rate", "2", "--error-code", "FINE", "--latency-ms", "-1", "--outage-for-s", "7200", "--seed", "x",
+            "--port", "70000", "--run-for-s", "-1",
         ])
         let text = await ExampleExecutablesTests.offPool { () -> String in
             let data = output.fileHandleForReading.readDataToEndOfFile()
@@ -87,10 +88,38 @@ struct ExampleServerTests {
             return String(decoding: data, as: UTF8.self)
         }
         #expect(process.terminationStatus == 2, "\(text)")
-        for flag in ["--error-rate", "--error-code", "--latency-ms", "--outage-for-s needs --outage-after-s", "'--outage-for-s' must be within", "'--seed'"] {
+        for flag in [
+            "--error-rate", "--error-code", "--latency-ms", "--outage-for-s needs --outage-after-s", "--outage-for-s must be within", "--seed expects",
+            "--port must be within 0...65535, got 70000", "--run-for-s must be within",
+        ] {
             #expect(text.contains(flag), "\(flag) in \(text)")
         }
         #expect(text.contains("usage: example-server"))
+        #expect(!text.contains("listening on"))
+    }
+
+    @Test("unknown and repeated flags are named together with every bad value (--host, --seed -1 too), exit 2")
+    func unknownFlagsWithBadValues() async throws {
+        let (process, output) = try ExampleExecutablesTests.run("example-server", [
+            "--error-rate", "nan", "--bogus", "--port", "x", "--colour", "red", "--seed", "-1", "--host", "nosuch.invalid",
+            "--latency-ms", "1", "--latency-ms", "2",
+        ])
+        let text = await ExampleExecutablesTests.offPool { () -> String in
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(process.terminationStatus == 2, "\(text)")
+        for line in [
+            "example-server: --bogus is not a known flag", "--colour is not a known flag",
+            "--latency-ms is given more than once ('1', then '2'); give it once",
+            "--host must be an IPv4 or IPv6 address (e.g. 127.0.0.1, 0.0.0.0, ::1) or localhost, got 'nosuch.invalid'",
+            "--port expects an integer, got 'x'", "--error-rate expects a number, got 'nan'",
+            "--seed must be within 0...18446744073709551615, got -1", "known flags: --error-code, --error-rate, --help, --host,",
+        ] {
+            #expect(text.contains(line + (line.hasSuffix(",") ? "" : "\n")), "\(line) in \(text)")
+        }
+        #expect(text.contains("--run-for-s   stop gracefully after S seconds; 0 (the default): run for ever"), "\(text)")
         #expect(!text.contains("listening on"))
     }
 }

@@ -108,7 +108,7 @@ struct FaultInjectionInterceptorTests {
         #expect(counters.calls == 2)
         #expect(counters[.error] == 1)
         #expect(counters.inFlight == 0)
-        #expect("\(counters)" == "2 calls, 1 injected faults (1 errors, 0 latency, 0 hangs, 0 resets, 0 goaways, 0 drops, 0 outage), max 1 concurrent calls")
+        #expect("\(counters)" == "2 calls, 1 injected faults (1 errors, 0 latency, 0 hangs, 0 resets, 0 goaways, 0 drops, 0 outage), max 1 concurrent calls, 0 still in flight, 0 rejected for invalid x-fault-* metadata")
         #expect(log.all.map(\.description) == ["error /catalog.v1.Catalog/GetProduct: UNAVAILABLE"])
     }
 

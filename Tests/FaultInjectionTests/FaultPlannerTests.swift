@@ -216,7 +216,7 @@ struct FaultPlannerTests {
         #expect(decision.drawsUsed == 0)
     }
 
-    @Test("each transport action and hang from metadata, in precedence order")
+    @Test("each transport action and hang from metadata")
     func metadataActions() throws {
         var p = try planner(metadata: true)
         #expect(plan(&p, metadata: ["x-fault-reset": ""]).decision.transportFault == .resetStream(.internalError))
@@ -226,9 +226,10 @@ struct FaultPlannerTests {
         #expect(plan(&p, metadata: ["x-fault-drop": "1"]).decision.transportFault == .dropConnection)
         #expect(plan(&p, metadata: ["x-fault-hang": "yes"]).decision.action == .hang)
         #expect(plan(&p, metadata: ["x-fault-hang": "false"]).decision.action == .proceed)
+        // Several faults at once are a conflict, not resolved by a precedence order.
         let both = plan(&p, metadata: ["x-fault-hang": "true", "x-fault-goaway": "true", "x-fault-status": "INTERNAL"]).decision
-        #expect(both.transportFault == .goAway)
-        #expect(both.faults == [.goAway])
+        #expect(both.statusCode == .invalidArgument)
+        #expect(both.faults.isEmpty)
     }
 
     @Test("x-fault-fail-first-n fails the first N calls per key, then lets calls through")
