@@ -58,7 +58,7 @@ public final class HTTP2ClientTransport: ClientTransport {
             }
             let stream = ClientStream(
                 descriptor: context.descriptor, deadline: context.deadline, options: context.options,
-                metadataFields: fields, producer: request.producer, connection: connection
+                metadataFields: fields, producer: request.producer, singleMessage: request.singleMessage, connection: connection
             )
             let loop = connection.loop
             let head = await withTaskCancellationHandler {

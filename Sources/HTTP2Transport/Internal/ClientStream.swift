@@ -31,6 +31,8 @@ final class ClientStream: @unchecked Sendable {
     let writeGate = Mutex(WriteGate())
     var deadlineTimer: TimerHeap.ID?
     var producerTask: Task<Void, Never>?
+    /// The request's only message when it is a plain unary one (see `startProducer`).
+    let singleMessage: [UInt8]?
     /// Set on the loop before the head continuation resumes; read by the caller after: whether
     /// the request producer ran (then the call cannot be started again elsewhere).
     var producerStarted = false
@@ -38,8 +40,9 @@ final class ClientStream: @unchecked Sendable {
     init(
         descriptor: MethodDescriptor, deadline: ContinuousClock.Instant?, options: CallOptions,
         metadataFields: HeaderCodec.Fields, producer: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
-        connection: ClientConnection
+        singleMessage: [UInt8]? = nil, connection: ClientConnection
     ) {
+        self.singleMessage = singleMessage
         self.descriptor = descriptor
         self.deadline = deadline
         self.maxRequestMessageBytes = options.maxRequestMessageBytes
@@ -98,14 +101,25 @@ final class ClientStream: @unchecked Sendable {
         outbound.failWaiters(error)
     }
 
-    /// Runs the request producer concurrently; its writes are queued for the data provider.
-    /// Called on the loop. The producer prefers the loop as its executor: it starts in this turn,
-    /// so a request that fits the window (a unary one) leaves with its headers in one write and
-    /// no thread hop. Like code on Swift's pool, a producer must not block.
+    /// Starts sending the request. Called on the loop. A single-message request (unary, nothing
+    /// replaced its producer) is queued right here, so it leaves with its headers in one write
+    /// and no thread hop. Any other producer runs as a task on Swift's pool, not on the loop:
+    /// it is caller code that may compute or block, and the loop serves every connection on it.
     func startProducer() {
         producerStarted = true
+        if let message = singleMessage {
+            guard message.count <= maxRequestMessageBytes else {
+                connection.producerFailed(self, tooLarge(message.count))
+                return
+            }
+            let framed = MessageFramer.frame(message)
+            writeGate.withLock { $0.unsentBytes += framed.count }
+            connection.enqueue(framed, on: self, nil)
+            connection.endRequest(self)
+            return
+        }
         let writer = RPCWriter<[UInt8]> { [self] message in try await self.write(message) }
-        producerTask = Task(executorPreference: loop) { [self] in
+        producerTask = Task { [self] in
             do {
                 try await producer(writer)
                 loop.execute { self.connection.endRequest(self) }
@@ -116,9 +130,7 @@ final class ClientStream: @unchecked Sendable {
     }
 
     private func write(_ message: [UInt8]) async throws {
-        guard message.count <= maxRequestMessageBytes else {
-            throw RPCError(code: .resourceExhausted, message: "request message of \(message.count) bytes for \(path) is larger than CallOptions.maxRequestMessageBytes (\(maxRequestMessageBytes))")
-        }
+        guard message.count <= maxRequestMessageBytes else { throw tooLarge(message.count) }
         let framed = MessageFramer.frame(message)
         // With room to spare, return at once instead of waiting for the loop to take the
         // message (one hop fewer per message); the loop drops it if the call ended meanwhile, as
@@ -135,6 +147,10 @@ final class ClientStream: @unchecked Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             loop.execute { self.connection.enqueue(framed, on: self, continuation) }
         }
+    }
+
+    private func tooLarge(_ count: Int) -> RPCError {
+        RPCError(code: .resourceExhausted, message: "request message of \(count) bytes for \(path) is larger than CallOptions.maxRequestMessageBytes (\(maxRequestMessageBytes))")
     }
 
     /// The response body the caller iterates: dropping it unfinished, or cancelling the task

@@ -169,16 +169,6 @@ final class EventLoop: @unchecked Sendable {
     }
 }
 
-/// Tasks that prefer the loop as their executor (`Task(executorPreference:)`) run their jobs as
-/// loop work, on the loop's thread and in the turn they were enqueued: their writes join that
-/// turn's output instead of costing two thread hops.
-extension EventLoop: TaskExecutor {
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-}
-
 /// The process-wide I/O threads shared by every HTTP/2 transport: a small fixed number, so that
 /// neither calls nor connections cost a thread.
 enum EventLoopGroup {

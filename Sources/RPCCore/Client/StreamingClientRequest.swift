@@ -9,16 +9,30 @@ public struct StreamingClientRequest: Sendable {
     public var metadata: Metadata
     /// Writes the request messages; returning ends the request stream. May be called more than
     /// once (for example by a retry policy), so it must be replayable.
-    public var producer: @Sendable (RPCWriter<[UInt8]>) async throws -> Void
+    public var producer: @Sendable (RPCWriter<[UInt8]>) async throws -> Void {
+        get { storedProducer }
+        set {
+            storedProducer = newValue
+            singleMessage = nil
+        }
+    }
+
+    private var storedProducer: @Sendable (RPCWriter<[UInt8]>) async throws -> Void
+
+    /// The message of a request made with ``init(metadata:message:)`` whose producer nobody has
+    /// replaced since: a transport may send it directly instead of running the producer.
+    package private(set) var singleMessage: [UInt8]?
 
     public init(metadata: Metadata = [:], producer: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void) {
         self.metadata = metadata
-        self.producer = producer
+        self.storedProducer = producer
+        self.singleMessage = nil
     }
 
     /// A request of exactly one message.
     public init(metadata: Metadata = [:], message: [UInt8]) {
         self.metadata = metadata
-        self.producer = { writer in try await writer.write(message) }
+        self.storedProducer = { writer in try await writer.write(message) }
+        self.singleMessage = message
     }
 }
