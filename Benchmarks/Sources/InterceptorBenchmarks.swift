@@ -1,3 +1,4 @@
+import Foundation
 import RPCCore
 import Resilience
 
@@ -29,12 +30,19 @@ enum InterceptorBenchmarks: BenchmarkSuite {
     static func run() async throws -> [BenchmarkResult] {
         let transport = ImmediateTransport()
         let request = ClientRequest<[UInt8]>(message: Array("request-16-bytes".utf8))
-        let iterations = 50_000
+        // For profiling (e.g. callgrind's instruction counts), the environment may shrink the runs
+        // and pick rows by a substring of their names; the defaults are the published settings.
+        let environment = ProcessInfo.processInfo.environment
+        let iterations = environment["BREAKWATER_BENCH_ITERATIONS"].flatMap { Int($0) } ?? 50_000
+        let runs = environment["BREAKWATER_BENCH_RUNS"].flatMap { Int($0) } ?? 7
+        let only = environment["BREAKWATER_BENCH_ONLY"]
+        func wanted(_ name: String) -> Bool { only.map { name.contains($0) } ?? true }
         var results: [BenchmarkResult] = []
 
         func measure(_ name: String, _ interceptors: [any ClientInterceptor]) async throws {
+            guard wanted(name) || results.isEmpty else { return }
             let client = RPCClient(transport: transport, interceptors: interceptors)
-            results.append(try await Harness.measure(name, iterations: iterations) { try await call(client, request) })
+            results.append(try await Harness.measure(name, iterations: iterations, runs: runs) { try await call(client, request) })
         }
 
         try await measure("bare unary call (no interceptor)", [])
@@ -45,14 +53,14 @@ enum InterceptorBenchmarks: BenchmarkSuite {
         let open = CircuitBreaker(name: "bench-open")
         open.forceOpen()
         let rejecting = RPCClient(transport: transport, interceptors: [CircuitBreakerInterceptor(breaker: open)])
-        results.append(try await Harness.measure("circuit breaker, open: rejects (call throws)", iterations: iterations) {
+        if wanted("circuit breaker, open") { results.append(try await Harness.measure("circuit breaker, open: rejects (call throws)", iterations: iterations, runs: runs) {
             do {
                 _ = try await rejecting.unary(request: request, descriptor: descriptor)
                 throw BenchmarkFailure("interceptor bench: the open breaker let a call through")
             } catch let error as RPCError where error.code == .unavailable {
                 blackHole(error)
             }
-        })
+        }) }
 
         try await measure("retry, first attempt succeeds", [RetryInterceptor(policy: .default)])
         try await measure("timeout (2 s), not reached", [TimeoutInterceptor(timeout: .seconds(2))])

@@ -7,29 +7,51 @@
 public struct RPCAsyncSequence<Element: Sendable>: AsyncSequence, Sendable {
     public typealias Failure = any Error
 
-    private let makeIterator: @Sendable () -> AsyncIterator
+    /// Where the elements come from. An array needs no closure and no box: the bodies of
+    /// prebuilt responses (fallbacks, test doubles) iterate without allocating.
+    @usableFromInline
+    enum Source: Sendable {
+        case elements([Element])
+        case iterators(@Sendable () -> (() async throws -> Element?))
+    }
+
+    @usableFromInline let source: Source
+    /// The observers of a response body's end (``StreamingClientResponse/onEnd(_:)``), outermost
+    /// first: one small object per observer instead of a wrapping sequence per layer.
+    @usableFromInline let endObservation: EndObservation?
+
+    @usableFromInline
+    init(source: Source, endObservation: EndObservation?) {
+        self.source = source
+        self.endObservation = endObservation
+    }
 
     /// Wraps any sendable async sequence.
     public init<Base: AsyncSequence & Sendable>(wrapping base: Base) where Base.Element == Element {
-        makeIterator = {
-            let box = IteratorBox(base.makeAsyncIterator())
-            return AsyncIterator { try await box.next() }
+        if let sequence = base as? RPCAsyncSequence<Element> {
+            self = sequence
+            return
         }
+        self.init(source: .iterators({
+            let box = IteratorBox(base.makeAsyncIterator())
+            return { try await box.next() }
+        }), endObservation: nil)
     }
 
     /// A sequence whose iterator calls `next` for each element; `nil` ends it.
     /// The closure is made afresh for each iterator by `makeNext`.
     public init(makeNext: @escaping @Sendable () -> (() async throws -> Element?)) {
-        makeIterator = { AsyncIterator(makeNext()) }
+        self.init(source: .iterators(makeNext), endObservation: nil)
     }
 
     /// A sequence of the given elements.
+    @inlinable
     public static func elements(_ elements: [Element]) -> RPCAsyncSequence<Element> {
-        // A value-type sequence: making it allocates nothing, each iterator one box.
-        RPCAsyncSequence(wrapping: ArraySequence(elements: elements))
+        RPCAsyncSequence(source: .elements(elements), endObservation: nil)
     }
 
     /// A sequence that yields nothing.
+    @inlinable
     public static var empty: RPCAsyncSequence<Element> { .elements([]) }
 
     /// A sequence that throws `error` on the first call to `next`.
@@ -37,34 +59,77 @@ public struct RPCAsyncSequence<Element: Sendable>: AsyncSequence, Sendable {
         RPCAsyncSequence(makeNext: { { throw error } })
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { makeIterator() }
+    @inlinable
+    public func makeAsyncIterator() -> AsyncIterator {
+        switch source {
+        case .elements(let elements): AsyncIterator(elements: elements, next: nil, endObservation: endObservation)
+        case .iterators(let make): AsyncIterator(elements: [], next: make(), endObservation: endObservation)
+        }
+    }
 
     /// The iterator; call `next()` from one task at a time.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        private let nextElement: () async throws -> Element?
+        @usableFromInline var elements: [Element]
+        @usableFromInline var index = 0
+        @usableFromInline let nextElement: (() async throws -> Element?)?
+        @usableFromInline let endObservation: EndObservation?
 
-        init(_ next: @escaping () async throws -> Element?) { nextElement = next }
+        @inlinable
+        init(elements: [Element], next: (() async throws -> Element?)?, endObservation: EndObservation?) {
+            self.elements = elements
+            self.nextElement = next
+            self.endObservation = endObservation
+        }
 
-        public mutating func next() async throws -> Element? { try await nextElement() }
-    }
-}
+        @inlinable
+        public mutating func next() async throws -> Element? {
+            guard let endObservation else { return try await nextUnobserved() }
+            let element: Element?
+            do {
+                element = try await nextUnobserved()
+            } catch {
+                endObservation.observer.report(.failure(RPCError(from: error)))
+                throw error
+            }
+            if let outcome = endObservation.outcome(element) { endObservation.observer.report(outcome) }
+            return element
+        }
 
-/// The elements of an array as an async sequence, for ``RPCAsyncSequence/elements(_:)``.
-private struct ArraySequence<Element: Sendable>: AsyncSequence, Sendable {
-    typealias Failure = any Error
-    let elements: [Element]
-
-    func makeAsyncIterator() -> Iterator { Iterator(elements: elements) }
-
-    struct Iterator: AsyncIteratorProtocol {
-        let elements: [Element]
-        var index = 0
-
-        mutating func next() async throws -> Element? {
+        @inlinable
+        mutating func nextUnobserved() async throws -> Element? {
+            if let nextElement { return try await nextElement() }
             guard index < elements.count else { return nil }
             defer { index += 1 }
             return elements[index]
         }
+    }
+
+    /// The end observers of a response body, and what an element (or the end: `nil`) means for
+    /// them: an outcome that ends the call, or `nil` to keep going.
+    @usableFromInline
+    struct EndObservation: Sendable {
+        @usableFromInline let observer: CallEndObserver
+        @usableFromInline let outcome: @Sendable (Element?) -> CallOutcome?
+
+        @usableFromInline
+        init(observer: CallEndObserver, outcome: @escaping @Sendable (Element?) -> CallOutcome?) {
+            self.observer = observer
+            self.outcome = outcome
+        }
+    }
+}
+
+extension RPCAsyncSequence where Element == ResponsePart {
+    /// This body with `body` added as the outermost observer of its end.
+    func observingEnd(_ body: @escaping @Sendable (CallOutcome) -> Void) -> RPCAsyncSequence<ResponsePart> {
+        let observer = CallEndObserver(body, inner: endObservation?.observer)
+        return RPCAsyncSequence(source: source, endObservation: EndObservation(observer: observer, outcome: { part in
+            switch part {
+            case .trailers(let trailers)?: .success(trailers: trailers)
+            case nil: .success(trailers: [:])
+            case .message?: nil
+            }
+        }))
     }
 }
 

@@ -19,6 +19,29 @@ private struct Tagging: ClientInterceptor {
     }
 }
 
+/// ``Tagging`` as an interceptor of this package, which the client calls with a ``ClientNext``.
+private struct ChainedTagging: ChainedClientInterceptor {
+    let name: String
+    let log: Recorder<String>
+
+    func intercept(
+        request: StreamingClientRequest, context: ClientContext,
+        next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse
+    ) async throws -> StreamingClientResponse {
+        log.record("closure \(name)")
+        return try await interceptWithClosure(request: request, context: context, next: next)
+    }
+
+    func intercept(request: StreamingClientRequest, context: ClientContext, next: ClientNext) async throws -> StreamingClientResponse {
+        log.record("in \(name)")
+        var request = request
+        request.metadata.addString(name, forKey: "x-path")
+        let response = try await next(request, context)
+        log.record("out \(name)")
+        return response
+    }
+}
+
 private struct Rejecting: ClientInterceptor {
     func intercept(
         request: StreamingClientRequest, context: ClientContext,
@@ -49,6 +72,34 @@ struct RPCClientTests {
         #expect(response.message == [1])
         #expect(response.metadata == ["h": "1"])
         #expect(response.trailers == ["t": "2"])
+    }
+
+    @Test func chainedAndClosureInterceptorsMixInOrder() async throws {
+        let log = Recorder<String>()
+        let transport = Self.echoing()
+        let client = RPCClient(transport: transport, interceptors: [
+            ChainedTagging(name: "a", log: log), Tagging(name: "b", log: log),
+            ChainedTagging(name: "c", log: log), ChainedTagging(name: "d", log: log), Tagging(name: "e", log: log),
+        ])
+        for _ in 0..<2 {   // the chain is prepared once and reused
+            let response = try await client.unary(request: ClientRequest(message: [7]), descriptor: echoDescriptor)
+            #expect(response.message == [7])
+        }
+        let once = ["in a", "in b", "in c", "in d", "in e", "out e", "out d", "out c", "out b", "out a"]
+        #expect(log.all == once + once)
+        #expect(transport.seen.all.map { $0.metadata[stringValues: "x-path"] } == Array(repeating: ["a", "b", "c", "d", "e"], count: 2))
+    }
+
+    @Test func chainedInterceptorCalledWithAClosure() async throws {
+        let log = Recorder<String>()
+        let response = try await ChainedTagging(name: "a", log: log).intercept(
+            request: StreamingClientRequest(message: [3]), context: ClientContext(descriptor: echoDescriptor)
+        ) { request, _ in
+            StreamingClientResponse(metadata: [:], message: [UInt8(request.metadata[stringValues: "x-path"].count)], trailers: [:])
+        }
+        #expect(log.all == ["closure a", "in a", "out a"])
+        var iterator = try response.accepted.get().bodyParts.makeAsyncIterator()
+        #expect(try await iterator.next()?.messageBytes == [1])
     }
 
     @Test func thrownInterceptorErrorBecomesFailure() async throws {

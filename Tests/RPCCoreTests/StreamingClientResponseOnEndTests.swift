@@ -87,6 +87,54 @@ struct StreamingClientResponseOnEndTests {
         #expect(outcomes.all == ["abandoned"])
     }
 
+    @Test func layeredObserversSeeTheEndInnermostFirst() async throws {
+        let outcomes = Recorder<String>()
+        let response = StreamingClientResponse(metadata: [:], message: [1], trailers: ["t": "1"])
+            .onEnd { outcomes.record("inner \($0.summary)") }
+            .onEnd { outcomes.record("middle \($0.summary)") }
+            .onEnd { outcomes.record("outer \($0.summary)") }
+        _ = try await drain(try response.accepted.get().bodyParts)
+        #expect(outcomes.all == ["inner success [t: 1]", "middle success [t: 1]", "outer success [t: 1]"])
+    }
+
+    @Test func layeredObserversSeeAFailureOnceEach() async throws {
+        let outcomes = Recorder<String>()
+        let failing = StreamingClientResponse(accepted: .success(.init(
+            bodyParts: .failing(RPCError(code: .unavailable, message: "lost"))
+        )))
+        let response = failing
+            .onEnd { outcomes.record("inner \($0.summary)") }
+            .onEnd { outcomes.record("outer \($0.summary)") }
+        var iterator = try response.accepted.get().bodyParts.makeAsyncIterator()
+        await #expect(throws: RPCError.self) { try await iterator.next() }
+        await #expect(throws: RPCError.self) { try await iterator.next() }
+        #expect(outcomes.all == ["inner failure UNAVAILABLE: lost", "outer failure UNAVAILABLE: lost"])
+    }
+
+    @Test func layeredObserversDroppedAreAbandonedOutermostFirst() {
+        let outcomes = Recorder<String>()
+        do {
+            _ = StreamingClientResponse(metadata: [:], message: [1], trailers: [:])
+                .onEnd { outcomes.record("inner \($0.summary)") }
+                .onEnd { outcomes.record("outer \($0.summary)") }
+        }
+        #expect(outcomes.all == ["outer abandoned", "inner abandoned"])
+    }
+
+    @Test func iteratingAnInnerBodyReportsOnlyToItsObservers() async throws {
+        let outcomes = Recorder<String>()
+        let inner = StreamingClientResponse(metadata: [:], message: [1], trailers: [:])
+            .onEnd { outcomes.record("inner \($0.summary)") }
+        do {
+            let outer = inner.onEnd { outcomes.record("outer \($0.summary)") }
+            // A second observer of the same response sees only what its own body does.
+            _ = try await drain(try inner.accepted.get().bodyParts)
+            #expect(outcomes.all == ["inner success []"])
+            _ = outer
+        }
+        #expect(outcomes.all == ["inner success []", "outer abandoned"])
+    }
+
     @Test func metadataOfResponse() {
         #expect(StreamingClientResponse(metadata: ["a": "1"], message: []).metadata == ["a": "1"])
         #expect(StreamingClientResponse(error: RPCError(code: .aborted, message: "", metadata: ["e": "2"])).metadata == ["e": "2"])

@@ -52,14 +52,14 @@ extension RPCClient {
         descriptor: MethodDescriptor,
         options: CallOptions = .defaults
     ) async throws -> ClientResponse<[UInt8]> {
-        let response = await streaming(
+        let response = await call(
             request: StreamingClientRequest(metadata: request.metadata, message: request.message),
             descriptor: descriptor,
             options: options
         )
         let contents = try response.accepted.get()
         var message: [UInt8]?
-        var trailers: Metadata = [:]
+        var trailers = Metadata()
         do {
             for try await part in contents.bodyParts {
                 switch part {

@@ -16,10 +16,13 @@ public struct RPCClient<Transport: ClientTransport>: Sendable {
     public let transport: Transport
     /// Interceptors, the first outermost.
     public let interceptors: [any ClientInterceptor]
+    /// The interceptors prepared once for calls (see ``ClientNext``), and the transport.
+    private let layers: ClientLayers
 
     public init(transport: Transport, interceptors: [any ClientInterceptor] = []) {
         self.transport = transport
         self.interceptors = interceptors
+        self.layers = ClientLayers(interceptors: interceptors, transport: transport)
     }
 
     /// Starts a call of any shape through the interceptors. Errors, thrown or returned, come
@@ -29,27 +32,18 @@ public struct RPCClient<Transport: ClientTransport>: Sendable {
         descriptor: MethodDescriptor,
         options: CallOptions = .defaults
     ) async -> StreamingClientResponse {
+        await call(request: request, descriptor: descriptor, options: options)
+    }
+
+    /// ``streaming(request:descriptor:options:)``, inlined into the unary call (one frame less).
+    @inline(__always)
+    func call(request: StreamingClientRequest, descriptor: MethodDescriptor, options: CallOptions) async -> StreamingClientResponse {
         let deadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
         let context = ClientContext(descriptor: descriptor, deadline: deadline, options: options)
         do {
-            return try await run(index: 0, request: request, context: context)
+            return try await ClientNext(layers, index: 0)(request, context)
         } catch {
             return StreamingClientResponse(error: RPCError(from: error))
-        }
-    }
-
-    private func run(index: Int, request: StreamingClientRequest, context: ClientContext) async throws -> StreamingClientResponse {
-        if index == interceptors.count {
-            if let deadline = context.deadline, deadline <= .now {
-                return StreamingClientResponse(error: RPCError(
-                    code: .deadlineExceeded,
-                    message: "deadline for \(context.descriptor) passed before the call was sent"
-                ))
-            }
-            return try await transport.call(request: request, context: context)
-        }
-        return try await interceptors[index].intercept(request: request, context: context) { request, context in
-            try await self.run(index: index + 1, request: request, context: context)
         }
     }
 

@@ -20,58 +20,35 @@ extension StreamingClientResponse {
             body(.failure(error))
             return self
         case .success(let contents):
-            // One reporter object carries the callback and the base body; the sequence and its
-            // iterators hold only it, so wrapping costs two allocations (the reporter and one
-            // iterator box), not a closure context per layer.
-            let reporter = OutcomeReporter(body, base: contents.bodyParts)
-            let parts = RPCAsyncSequence(wrapping: ReportingBody(reporter: reporter))
-            return StreamingClientResponse(accepted: .success(Contents(metadata: contents.metadata, bodyParts: parts)))
+            // The body is not wrapped: it gets one more observer object, chained to those of the
+            // layers inside, so observing costs one allocation (plus `body`'s context, if any)
+            // however many layers observe, and iterating it allocates nothing more.
+            return StreamingClientResponse(accepted: .success(Contents(
+                metadata: contents.metadata, bodyParts: contents.bodyParts.observingEnd(body)
+            )))
         }
     }
 }
 
-/// A response body that reports how it ended to its ``OutcomeReporter``.
-private struct ReportingBody: AsyncSequence, Sendable {
-    typealias Element = ResponsePart
-    typealias Failure = any Error
-    let reporter: OutcomeReporter
-
-    func makeAsyncIterator() -> Iterator { Iterator(base: reporter.base.makeAsyncIterator(), reporter: reporter) }
-
-    struct Iterator: AsyncIteratorProtocol {
-        var base: RPCAsyncSequence<ResponsePart>.AsyncIterator
-        let reporter: OutcomeReporter
-
-        mutating func next() async throws -> ResponsePart? {
-            do {
-                let part = try await base.next()
-                switch part {
-                case .trailers(let trailers)?: reporter.report(.success(trailers: trailers))
-                case nil: reporter.report(.success(trailers: [:]))
-                case .message?: break
-                }
-                return part
-            } catch {
-                reporter.report(.failure(RPCError(from: error)))
-                throw error
-            }
-        }
-    }
-}
-
-/// Fires its callback once: on the first report, or as `.abandoned` when released unreported.
-private final class OutcomeReporter: Sendable {
+/// One observer of a response body's end. Observers are chained, the outermost holding the inner
+/// ones: the end is reported to the innermost first (as nested wrappers would see it), and a
+/// body dropped unfinished releases the outermost first, each reporting `.abandoned`.
+@usableFromInline
+final class CallEndObserver: Sendable {
     private let fired = Atomic<Bool>(false)
     private let body: @Sendable (CallOutcome) -> Void
-    /// The body being observed.
-    let base: RPCAsyncSequence<ResponsePart>
+    /// The observers of the layers inside, which see the end before this one.
+    private let inner: CallEndObserver?
 
-    init(_ body: @escaping @Sendable (CallOutcome) -> Void, base: RPCAsyncSequence<ResponsePart>) {
+    init(_ body: @escaping @Sendable (CallOutcome) -> Void, inner: CallEndObserver?) {
         self.body = body
-        self.base = base
+        self.inner = inner
     }
 
+    /// Reports the end to the inner observers, then to this one; only the first report counts.
+    @usableFromInline
     func report(_ outcome: CallOutcome) {
+        inner?.report(outcome)
         if fired.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
             body(outcome)
         }

@@ -75,6 +75,13 @@ public final class Bulkhead: Sendable {
     /// are in use. Throws ``BulkheadFullError`` when the queue is full or the wait ran out, and
     /// `CancellationError` when the task is cancelled while waiting (no permit is then held).
     public func acquire() async throws -> Permit {
+        if let permit = try acquireWithoutWaiting() { return permit }
+        return try await acquireSlowly()
+    }
+
+    /// What ``acquire()`` does before it would wait, without an `async` call: a permit, a
+    /// rejection (thrown), or `nil` when the caller must go on with ``acquireSlowly()``.
+    func acquireWithoutWaiting() throws(BulkheadFullError) -> Permit? {
         let now = measuresTime ? time.now() : .zero
         let fast = locked.withLock { locked -> BulkheadStateMachine.Admission? in
             locked.machine.mustWait ? nil : locked.machine.tryAcquire()
@@ -82,11 +89,12 @@ public final class Bulkhead: Sendable {
         switch fast {
         case .admitted?: return Permit(bulkhead: self, admittedAt: now)
         case .rejected(let reason)?: throw BulkheadFullError(bulkheadName: name, limit: limit, reason: reason)
-        case .enqueued?, nil: return try await acquireSlowly()
+        case .enqueued?, nil: return nil
         }
     }
 
-    private func acquireSlowly() async throws -> Permit {
+    /// The rest of ``acquire()``: waits in the queue.
+    func acquireSlowly() async throws -> Permit {
         let id = locked.withLock { locked in
             locked.nextID += 1
             return locked.nextID

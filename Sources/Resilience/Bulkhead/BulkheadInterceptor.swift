@@ -20,7 +20,7 @@ import RPCCore
 ///     BulkheadInterceptor(registry: BulkheadRegistry(defaultConfiguration: try .init(maxConcurrentCalls: 8))),
 /// ])
 /// ```
-public struct BulkheadInterceptor: ClientInterceptor {
+public struct BulkheadInterceptor: ClientInterceptor, ChainedClientInterceptor {
     private let bulkheads: BulkheadSource
 
     /// Statuses that tell an adaptive limit the callee is overloaded: DEADLINE_EXCEEDED,
@@ -47,9 +47,20 @@ public struct BulkheadInterceptor: ClientInterceptor {
         context: ClientContext,
         next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse
     ) async throws -> StreamingClientResponse {
+        try await interceptWithClosure(request: request, context: context, next: next)
+    }
+
+    @usableFromInline
+    package func intercept(request: StreamingClientRequest, context: ClientContext, next: ClientNext) async throws -> StreamingClientResponse {
         let permit: Bulkhead.Permit
         do {
-            permit = try await bulkhead(for: context.descriptor).acquire()
+            // The uncontended case without an `async` call (one frame less); else wait.
+            let bulkhead = bulkhead(for: context.descriptor)
+            if let admitted = try bulkhead.acquireWithoutWaiting() {
+                permit = admitted
+            } else {
+                permit = try await bulkhead.acquireSlowly()
+            }
         } catch {
             return StreamingClientResponse(error: RPCError(from: error))
         }
@@ -60,7 +71,15 @@ public struct BulkheadInterceptor: ClientInterceptor {
             permit.release(Self.classify(.failure(RPCError(from: error))))
             throw error
         }
-        return response.onEnd { outcome in permit.release(Self.classify(outcome)) }
+        guard permit.admittedAt == .zero else {
+            return response.onEnd { outcome in permit.release(Self.classify(outcome)) }
+        }
+        // A fixed limit never reads the clock (admitted at zero): capturing the bulkhead alone
+        // costs no closure context.
+        let bulkhead = permit.bulkhead
+        return response.onEnd { outcome in
+            Bulkhead.Permit(bulkhead: bulkhead, admittedAt: .zero).release(Self.classify(outcome))
+        }
     }
 
     /// What an RPC outcome means to an adaptive limit.

@@ -18,10 +18,37 @@ extension CircuitBreakerInterceptor {
     /// ```
     public struct Classifier: Sendable {
         private let body: @Sendable (CallOutcome) -> CircuitBreaker.Outcome
+        /// Whether this is ``default``, which the interceptor can call without keeping it.
+        let isDefault: Bool
 
         /// A classifier from a closure.
         public init(_ classify: @escaping @Sendable (CallOutcome) -> CircuitBreaker.Outcome) {
             body = classify
+            isDefault = false
+        }
+
+        private init(default: Void) {
+            body = Self.classifyByDefault
+            isDefault = true
+        }
+
+        /// What ``default`` answers.
+        static func classifyByDefault(_ outcome: CallOutcome) -> CircuitBreaker.Outcome {
+            classify(outcome, failingOn: defaultFailureCodes)
+        }
+
+        private static func classify(_ outcome: CallOutcome, failingOn codes: Set<Status.Code>) -> CircuitBreaker.Outcome {
+            switch outcome {
+            case .success: return .success
+            case .abandoned: return .ignored
+            case .failure(let error):
+                if error.code == .cancelled || CircuitBreakerOpenError.find(in: error) != nil
+                    || BulkheadFullError.find(in: error) != nil
+                {
+                    return .ignored
+                }
+                return codes.contains(error.code) ? .failure : .success
+            }
         }
 
         /// Classifies an outcome.
@@ -35,22 +62,10 @@ extension CircuitBreakerInterceptor {
         /// Failures for `codes`, successes for other statuses; cancellation, other breakers'
         /// rejections and bulkhead rejections ignored.
         public static func failing(on codes: Set<Status.Code>) -> Classifier {
-            Classifier { outcome in
-                switch outcome {
-                case .success: return .success
-                case .abandoned: return .ignored
-                case .failure(let error):
-                    if error.code == .cancelled || CircuitBreakerOpenError.find(in: error) != nil
-                        || BulkheadFullError.find(in: error) != nil
-                    {
-                        return .ignored
-                    }
-                    return codes.contains(error.code) ? .failure : .success
-                }
-            }
+            Classifier { outcome in classify(outcome, failingOn: codes) }
         }
 
         /// ``failing(on:)`` with ``defaultFailureCodes``.
-        public static let `default` = failing(on: defaultFailureCodes)
+        public static let `default` = Classifier(default: ())
     }
 }

@@ -21,7 +21,7 @@ import RPCCore
 /// // or one breaker for everything this client calls:
 /// let shared = CircuitBreakerInterceptor(breaker: CircuitBreaker(name: "catalog"))
 /// ```
-public struct CircuitBreakerInterceptor: ClientInterceptor {
+public struct CircuitBreakerInterceptor: ClientInterceptor, ChainedClientInterceptor {
     private enum Breakers: Sendable {
         case single(CircuitBreaker)
         case registry(CircuitBreakerRegistry, target: String?)
@@ -58,6 +58,11 @@ public struct CircuitBreakerInterceptor: ClientInterceptor {
         context: ClientContext,
         next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse
     ) async throws -> StreamingClientResponse {
+        try await interceptWithClosure(request: request, context: context, next: next)
+    }
+
+    @usableFromInline
+    package func intercept(request: StreamingClientRequest, context: ClientContext, next: ClientNext) async throws -> StreamingClientResponse {
         let permit: CircuitBreaker.Permit
         do {
             permit = try breaker(for: context.descriptor).acquirePermission()
@@ -71,9 +76,11 @@ public struct CircuitBreakerInterceptor: ClientInterceptor {
             permit.record(classifier.classify(.failure(RPCError(from: error))))
             throw error
         }
-        let classifier = self.classifier
-        return response.onEnd { outcome in
-            permit.record(classifier.classify(outcome))
+        guard classifier.isDefault else {
+            let classifier = self.classifier
+            return response.onEnd { outcome in permit.record(classifier.classify(outcome)) }
         }
+        // Capturing the permit alone costs no closure context.
+        return response.onEnd { outcome in permit.record(Classifier.classifyByDefault(outcome)) }
     }
 }

@@ -11,7 +11,7 @@ import RPCCore
 ///     ConditionalInterceptor.forService("inventory.v1.Inventory", CircuitBreakerInterceptor(registry: breakers)),
 /// ])
 /// ```
-public struct ConditionalInterceptor: ClientInterceptor {
+public struct ConditionalInterceptor: ClientInterceptor, ChainedClientInterceptor {
     /// The wrapped interceptor.
     public let interceptor: any ClientInterceptor
     private let applies: @Sendable (MethodDescriptor) -> Bool
@@ -48,5 +48,16 @@ public struct ConditionalInterceptor: ClientInterceptor {
     ) async throws -> StreamingClientResponse {
         guard applies(context.descriptor) else { return try await next(request, context) }
         return try await interceptor.intercept(request: request, context: context, next: next)
+    }
+
+    @usableFromInline
+    package func intercept(request: StreamingClientRequest, context: ClientContext, next: ClientNext) async throws -> StreamingClientResponse {
+        guard applies(context.descriptor) else { return try await next(request, context) }
+        if let chained = interceptor as? any ChainedClientInterceptor {
+            return try await chained.intercept(request: request, context: context, next: next)
+        }
+        return try await interceptor.intercept(request: request, context: context) { request, context in
+            try await next(request, context)
+        }
     }
 }

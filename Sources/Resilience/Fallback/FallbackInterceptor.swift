@@ -32,7 +32,7 @@ import RPCCore
 /// let response = try await client.unary(request: ClientRequest(message: bytes), descriptor: getProduct)
 /// response.metadata.firstString(forKey: "x-fallback")   // nil, "cache" or "default"
 /// ```
-public struct FallbackInterceptor: ClientInterceptor {
+public struct FallbackInterceptor: ClientInterceptor, ChainedClientInterceptor {
     /// The metadata key that marks a substitute response.
     public static let metadataKey = "x-fallback"
     /// The metadata key with a cached response's age in whole milliseconds.
@@ -78,6 +78,11 @@ public struct FallbackInterceptor: ClientInterceptor {
         context: ClientContext,
         next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse
     ) async throws -> StreamingClientResponse {
+        try await interceptWithClosure(request: request, context: context, next: next)
+    }
+
+    @usableFromInline
+    package func intercept(request: StreamingClientRequest, context: ClientContext, next: ClientNext) async throws -> StreamingClientResponse {
         var request = request
         let caches = strategy.caches
         var cacheKey: LastGoodResponseCache.Key?
@@ -111,6 +116,7 @@ public struct FallbackInterceptor: ClientInterceptor {
         guard responseHandling == .buffered else { return response }
 
         var parts: [ResponsePart] = []
+        parts.reserveCapacity(2)   // a unary body: one message, then the trailers
         do {
             for try await part in contents.bodyParts { parts.append(part) }
         } catch {

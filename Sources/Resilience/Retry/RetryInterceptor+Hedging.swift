@@ -36,7 +36,7 @@ extension RetryInterceptor {
         next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse
     ) async -> StreamingClientResponse {
         let path = context.descriptor.path
-        let buffer = ReplayBuffer(limit: policy.replayBufferLimit)
+        let buffer = ReplayBuffer(limit: policy.replayBufferLimit, original: request.producer)
         let clock = self.clock
         let throttle = self.throttle
         return await withoutActuallyEscaping(next) { next in
@@ -50,7 +50,7 @@ extension RetryInterceptor {
 
                 func launch() {
                     var attempt = request
-                    attempt.producer = buffer.producer(wrapping: request.producer)
+                    attempt.producer = buffer.producer()
                     if launched > 0 {
                         attempt.metadata.replaceOrAddString(String(launched), forKey: Self.previousAttemptsKey)
                     }

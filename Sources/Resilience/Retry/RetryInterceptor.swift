@@ -37,7 +37,7 @@ import RPCCore
 ///     RetryInterceptor(policy: try RetryPolicy(maxAttempts: 4), throttle: throttle),
 /// ])
 /// ```
-public struct RetryInterceptor: ClientInterceptor {
+public struct RetryInterceptor: ClientInterceptor, ChainedClientInterceptor {
     /// The request metadata key giving the number of attempts before this one.
     public static let previousAttemptsKey = "grpc-previous-rpc-attempts"
     /// The response metadata (trailers) key by which a server asks for a delay before the next
@@ -81,23 +81,33 @@ public struct RetryInterceptor: ClientInterceptor {
         context: ClientContext,
         next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse
     ) async throws -> StreamingClientResponse {
+        try await interceptWithClosure(request: request, context: context, next: next)
+    }
+
+    @usableFromInline
+    package func intercept(request: StreamingClientRequest, context: ClientContext, next: ClientNext) async throws -> StreamingClientResponse {
         switch mode {
         case .retry(let policy): try await retry(policy, request: request, context: context, next: next)
-        case .hedging(let policy): await hedge(policy, request: request, context: context, next: next)
+        case .hedging(let policy): await hedge(policy, request: request, context: context, next: { try await next($0, $1) })
         }
     }
 
+    @inline(__always)   // called once, from `intercept`: one frame less per call
     private func retry(
         _ policy: RetryPolicy,
         request: StreamingClientRequest,
         context: ClientContext,
-        next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse
+        next: ClientNext
     ) async throws -> StreamingClientResponse {
         // Built only when a message needs it: most calls succeed at once, and a path longer than
         // 15 bytes costs a heap allocation.
         lazy var path = context.descriptor.path
         let overall = context.deadline
-        let buffer = ReplayBuffer(limit: policy.replayBufferLimit)
+        // A request of one message held in memory (`StreamingClientRequest(message:)`, the unary
+        // case) within the limit replays as it is: no buffer to allocate, and every attempt keeps
+        // the form a transport can send directly. Any other request is recorded by the buffer.
+        let fitsInMemory = request.singleMessage.map { $0.count <= policy.replayBufferLimit } ?? false
+        let buffer = fitsInMemory ? nil : ReplayBuffer(limit: policy.replayBufferLimit, original: request.producer)
         var log = AttemptLog()
         var transparentRetries = 0
         var retry = 1
@@ -107,7 +117,7 @@ public struct RetryInterceptor: ClientInterceptor {
                 return StreamingClientResponse(error: log.deadlineError(path: path, detail: "passed"))
             }
             var attemptRequest = request
-            attemptRequest.producer = buffer.producer(wrapping: request.producer)
+            if let buffer { attemptRequest.producer = buffer.producer() }
             if log.count > 0 {
                 attemptRequest.metadata.replaceOrAddString(String(log.count), forKey: Self.previousAttemptsKey)
             }
@@ -144,7 +154,7 @@ public struct RetryInterceptor: ClientInterceptor {
             case .failure(let failure): error = failure
             }
             if Task.isCancelled { return Self.cancelled(path, log, error) }
-            if error.wasNotProcessed, transparentRetries < maxTransparentRetries, !buffer.overflowed {
+            if error.wasNotProcessed, transparentRetries < maxTransparentRetries, buffer?.overflowed != true {
                 transparentRetries += 1
                 continue
             }
@@ -154,7 +164,7 @@ public struct RetryInterceptor: ClientInterceptor {
             }
             let rejection = CircuitBreakerOpenError.find(in: error)
             if rejection == nil { throttle?.recordRetryableFailure() }   // a local rejection says nothing of the target
-            if buffer.overflowed {
+            if buffer?.overflowed == true {
                 return fail(log, path, "the request outgrew the \(policy.replayBufferLimit)-byte replay buffer, which commits the call to its first attempt")
             }
             let delay: Duration
@@ -224,41 +234,39 @@ public struct RetryInterceptor: ClientInterceptor {
     private static func attempt(
         _ request: StreamingClientRequest,
         _ context: ClientContext,
-        next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse,
+        next: ClientNext,
         timingOutAfter limit: Duration,
         on clock: any Clock<Duration>
     ) async -> TimedAttempt {
-        await withoutActuallyEscaping(next) { next in
-            await withTaskGroup(of: AttemptEvent.self) { group -> TimedAttempt in
-                group.addTask {
-                    do {
-                        return .response(try await next(request, context))
-                    } catch {
-                        return .response(StreamingClientResponse(error: RPCError(from: error)))
-                    }
+        await withTaskGroup(of: AttemptEvent.self) { group -> TimedAttempt in
+            group.addTask {
+                do {
+                    return .response(try await next(request, context))
+                } catch {
+                    return .response(StreamingClientResponse(error: RPCError(from: error)))
                 }
-                group.addTask {
-                    do {
-                        try await clock.sleep(for: limit)
-                        return .timerFired
-                    } catch {
-                        return .timerCancelled
-                    }
-                }
-                while let event = await group.next() {
-                    switch event {
-                    case .response(let response):
-                        group.cancelAll()
-                        return .response(response)
-                    case .timerFired:
-                        group.cancelAll()
-                        return .timedOut
-                    case .timerCancelled:
-                        continue   // the caller was cancelled: the attempt ends with it
-                    }
-                }
-                return .timedOut
             }
+            group.addTask {
+                do {
+                    try await clock.sleep(for: limit)
+                    return .timerFired
+                } catch {
+                    return .timerCancelled
+                }
+            }
+            while let event = await group.next() {
+                switch event {
+                case .response(let response):
+                    group.cancelAll()
+                    return .response(response)
+                case .timerFired:
+                    group.cancelAll()
+                    return .timedOut
+                case .timerCancelled:
+                    continue   // the caller was cancelled: the attempt ends with it
+                }
+            }
+            return .timedOut
         }
     }
 

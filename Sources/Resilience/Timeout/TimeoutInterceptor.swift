@@ -16,7 +16,7 @@ import RPCCore
 ///     RetryInterceptor(policy: .default),
 /// ])
 /// ```
-public struct TimeoutInterceptor: ClientInterceptor {
+public struct TimeoutInterceptor: ClientInterceptor, ChainedClientInterceptor {
     /// How long a call may take from when it reaches this interceptor.
     public let timeout: Duration
 
@@ -31,6 +31,11 @@ public struct TimeoutInterceptor: ClientInterceptor {
         context: ClientContext,
         next: @Sendable (StreamingClientRequest, ClientContext) async throws -> StreamingClientResponse
     ) async throws -> StreamingClientResponse {
+        try await interceptWithClosure(request: request, context: context, next: next)
+    }
+
+    @usableFromInline
+    package func intercept(request: StreamingClientRequest, context: ClientContext, next: ClientNext) async throws -> StreamingClientResponse {
         let now = ContinuousClock.now
         let deadline = now.advanced(by: timeout)
         var context = context
