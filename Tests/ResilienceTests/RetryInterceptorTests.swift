@@ -349,14 +349,17 @@ func retryPolicy(
         #expect(error?.message == "server gave up")
     }
 
-    @Test func theOverallDeadlineBoundsAPerAttemptTimeoutAndItsExpiryIsNotRetried() async {
+    @Test func theOverallDeadlineBoundsAPerAttemptTimeoutAndItsExpiryIsNotRetried() async throws {
+        // The deadline is on the real clock: 20 s leaves room for a loaded machine (with 2 s, a
+        // test process stalled for 2 s before the attempt saw the deadline pass first).
         let transport = ScriptedAttempts { _ in failure(.deadlineExceeded) }
-        let client = Self.client(transport, policy: retryPolicy(perAttemptTimeout: .seconds(30)))
+        let client = Self.client(transport, policy: retryPolicy(perAttemptTimeout: .seconds(300)))
         let started = ContinuousClock.now
-        let error = await Self.unaryError(client, options: CallOptions(timeout: .seconds(2)))
-        #expect(transport.count == 1)
+        let error = await Self.unaryError(client, options: CallOptions(timeout: .seconds(20)))
+        try #require(transport.count == 1)
         #expect(error?.code == .deadlineExceeded)
-        #expect(transport.attempts[0].deadline! <= started.advanced(by: .seconds(3)))
+        let deadline = try #require(transport.attempts[0].deadline)
+        #expect(deadline <= started.advanced(by: .seconds(21)))
     }
 
     @Test func callerCancellationDuringAnAttemptEndsWithCancelledAndIsNotRetried() async {
@@ -429,6 +432,41 @@ func retryPolicy(
         #expect(error?.code == .unavailable)
         #expect(error.flatMap { CircuitBreakerOpenError.find(in: $0) } != nil)
         #expect(transport.count == 0)
+    }
+
+    @Test func anOpenBreakersRejectionIsNotWaitedOutWhenLessTimeWouldBeLeftForTheProbeThanTheWait() async throws {
+        // Retry-after 5 s, 8 s to the deadline: after the wait only 3 s would be left for the
+        // attempt that is likely the breaker's probe. Waiting would let a slow probe time out
+        // and reopen the breaker after the callee recovered: return the rejection at once.
+        let clock = ManualClock()
+        let breaker = CircuitBreaker(name: "catalog", configuration: breakerConfiguration(minimumCalls: 1, openDuration: .seconds(5)), clock: clock)
+        let transport = ScriptedAttempts { _ in failure(.unavailable) }
+        let client = RPCClient(transport: transport, interceptors: [
+            RetryInterceptor(policy: retryPolicy(), clock: clock, random: { 0 }),
+            CircuitBreakerInterceptor(breaker: breaker),
+        ])
+        // Attempt 1 fails and opens the breaker; after its backoff (zero with this jitter source,
+        // so the manual clock does not hold it) attempt 2 is rejected with a retry-after of 5 s.
+        // Settles when the call ends or (the bug) starts waiting out the retry-after.
+        let settled = Gate()
+        let call = Task {
+            defer { settled.open() }
+            return await RetryInterceptorTests.unaryError(client, options: CallOptions(timeout: .seconds(8)))
+        }
+        let watcher = Task {
+            await clock.waitForSleepers(count: 1)
+            settled.open()
+        }
+        await settled.wait()
+        watcher.cancel()
+        #expect(clock.sleeperCount == 0, "the call is waiting out the retry-after")
+        clock.advance(by: .seconds(5))   // lets a wrongly waiting call finish instead of hanging
+        let error = await call.value
+        let rejection = try #require(error.flatMap { CircuitBreakerOpenError.find(in: $0) })
+        #expect(rejection.retryAfter == .seconds(5))
+        #expect(error?.message.contains("leaves less than half of the time to the deadline") == true, "\(String(describing: error))")
+        #expect(transport.count == 1)
+        #expect(clock.sleeperCount == 0)
     }
 
     @Test func anOpenBreakersRejectionIsRetriedAfterItsRetryAfterWhenThatFitsTheDeadline() async throws {

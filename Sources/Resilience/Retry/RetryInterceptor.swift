@@ -15,6 +15,10 @@ import RPCCore
 /// - Failures the transport marks ``RPCError/wasNotProcessed`` (a refused stream, or one above a
 ///   GOAWAY's last-stream-id) are retried at once without counting an attempt, at most
 ///   ``maxTransparentRetries`` times per call.
+/// - An open ``CircuitBreaker`` inside this interceptor rejects an attempt with a retry-after:
+///   the call waits it out and tries again only if at least as much time would then remain before
+///   the deadline as the wait takes (the attempt is likely the breaker's probe, which needs time
+///   to succeed); otherwise the rejection is returned at once. Without a deadline, never.
 /// - The call's deadline (``ClientContext/deadline``) stays fixed and every attempt carries it,
 ///   so transports send only the remaining time. No attempt starts once the deadline has passed
 ///   or would pass during the backoff: the call fails with DEADLINE_EXCEEDED naming the last
@@ -170,10 +174,13 @@ public struct RetryInterceptor: ClientInterceptor, ChainedClientInterceptor {
             let delay: Duration
             if let rejection {
                 // An open breaker inside: retry only once it lets calls through again, and only if
-                // that is before the deadline; else the rejection is the answer.
+                // at least as much time would be left for that attempt as the wait takes. The
+                // attempt after the wait is likely the breaker's probe: with a sliver of time left
+                // it would time out, fail the probe and keep the breaker open after the callee
+                // has recovered. Otherwise the rejection is the answer.
                 guard let retryAfter = rejection.retryAfter, let overall,
-                      ContinuousClock.now.advanced(by: retryAfter) < overall else {
-                    return fail(log, path, "circuit '\(rejection.breakerName)' is open and its retry-after does not fit the deadline", explain: false)
+                      retryAfter * 2 <= ContinuousClock.now.duration(to: overall) else {
+                    return fail(log, path, "circuit '\(rejection.breakerName)' is open and its retry-after leaves less than half of the time to the deadline for the attempt", explain: false)
                 }
                 delay = retryAfter
                 retry = 1
