@@ -52,7 +52,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ExampleClient",
-            dependencies: ["ExampleServices", "RPCCore", "HTTP2Transport", "Resilience", "Protobuf"],
+            dependencies: ["ExampleServices", "FaultInjection", "RPCCore", "HTTP2Transport", "Resilience", "Protobuf"],
             path: "Examples/ExampleClient"
         ),
         .executableTarget(

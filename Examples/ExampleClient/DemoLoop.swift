@@ -1,4 +1,5 @@
 import ExampleServices
+import FaultInjection
 import HTTP2Transport
 import Protobuf
 import RPCCore
@@ -43,7 +44,7 @@ struct DemoLoop {
 
         var placeholder = Catalog_V1_Product()
         placeholder.name = "(details unavailable, try again soon)"
-        let jitter = Mutex(SplitMix64(seed: settings.seed ^ 0x5EED))
+        let jitter = Mutex(FaultRandom(seed: settings.seed ^ 0x5EED))
         // The recommended order (README.md, "Order of interceptors"): fallback, overall timeout,
         // retry, circuit breaker; then, innermost, a counter of the attempts that reach the transport.
         let chain = ResilienceChain(
@@ -98,7 +99,7 @@ struct DemoLoop {
         caller: Int, catalog: Catalog_V1_CatalogClient<HTTP2ClientTransport>, stats: LiveStats,
         start: ContinuousClock.Instant, end: ContinuousClock.Instant
     ) async {
-        var random = SplitMix64(seed: settings.seed &+ UInt64(caller) &* 0x9E37_79B9_7F4A_7C15)
+        var random = FaultRandom(seed: settings.seed &+ UInt64(caller) &* 0x9E37_79B9_7F4A_7C15)
         // Spread the callers over the interval instead of calling all at once.
         var next = start.advanced(by: settings.interval / settings.concurrency * caller)
         while next < end, !Task.isCancelled {

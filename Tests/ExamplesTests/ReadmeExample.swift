@@ -1,4 +1,4 @@
-// The README's code example, verbatim (ReadmeExampleTests checks they stay equal).
+// README.md's first Swift block, verbatim below this line (ReadmeExamplesTests keeps them identical).
 import ExampleServices   // generated-style Catalog messages and client
 import HTTP2Transport
 import Protobuf

@@ -1,4 +1,4 @@
-// The README's third Swift example (flaky-server metadata faults), compiled here; ReadmeFaultExampleTests keeps them identical.
+// README.md's third Swift block (flaky-server metadata faults), verbatim below this line (ReadmeExamplesTests).
 import ExampleServices
 import HTTP2Transport
 import RPCCore

@@ -1,4 +1,4 @@
-// The second Swift example of README.md ("Order of interceptors"), compiled; keep them identical.
+// README.md's second Swift block ("Order of interceptors"), verbatim below this line (ReadmeExamplesTests).
 import RPCCore
 import Resilience
 
