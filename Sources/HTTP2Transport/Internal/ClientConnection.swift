@@ -341,7 +341,21 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
         default:
             break
         }
+        if frame.hd.flags & NGHTTP2.flagEndStream != 0,
+           frame.hd.type == NGHTTP2.frameHeaders || frame.hd.type == NGHTTP2.frameData {
+            endRequestAfterResponse(streamID)
+        }
         return 0
+    }
+
+    /// The response ended while the request is still open (the server answered without reading
+    /// all of it): reset our side too. Else the stream stays half-open for ever, holding one of
+    /// the server's MAX_CONCURRENT_STREAMS and this call's memory, and once the server's limit of
+    /// such streams is reached every new call on the connection waits.
+    private func endRequestAfterResponse(_ streamID: Int32) {
+        guard let stream = streams[streamID], stream.isFinished, !stream.outbound.ended, let session else { return }
+        stream.outbound.ended = true
+        _ = nghttp2_submit_rst_stream(session, NGHTTP2.flagNone, streamID, NGHTTP2.noError)
     }
 
     private func handleResponseHeaders(_ stream: ClientStream, endStream: Bool) {
@@ -417,12 +431,12 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
         }
         stream.deframer.append(data)
         do {
-            var messageBytes = 0
-            while let message = try stream.deframer.next() {
-                messageBytes += message.count + MessageFramer.prefixLength
-                stream.body.push(.message(message))
-            }
-            consumeStream(streamID, stream.receiveWindow.withLock { $0.received(data.count, messageBytes: messageBytes) })
+            let messages = try stream.deframer.completeMessages()
+            // Account the messages before the reader can see them: it reads on its own thread, and
+            // a message read (and released) before it was counted would stay counted for ever,
+            // holding the window shut once such phantom bytes pile up.
+            consumeStream(streamID, stream.receiveWindow.withLock { $0.received(data.count, messageBytes: messages.byteCount) })
+            for message in messages.list { stream.body.push(.message(message)) }
         } catch {
             let message: String
             switch error {

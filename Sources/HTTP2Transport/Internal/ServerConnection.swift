@@ -376,12 +376,10 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
         }
         stream.deframer.append(data)
         do {
-            var messageBytes = 0
-            while let message = try stream.deframer.next() {
-                messageBytes += message.count + MessageFramer.prefixLength
-                stream.requestMessages.push(message)
-            }
-            consumeStream(streamID, stream.receiveWindow.withLock { $0.received(data.count, messageBytes: messageBytes) })
+            let messages = try stream.deframer.completeMessages()
+            // Account the messages before the handler can read them (see ClientConnection.onData).
+            consumeStream(streamID, stream.receiveWindow.withLock { $0.received(data.count, messageBytes: messages.byteCount) })
+            for message in messages.list { stream.requestMessages.push(message) }
         } catch {
             consumeStream(streamID, data.count)
             let message: String
