@@ -122,14 +122,32 @@ public struct RPCAsyncSequence<Element: Sendable>: AsyncSequence, Sendable {
 extension RPCAsyncSequence where Element == ResponsePart {
     /// This body with `body` added as the outermost observer of its end.
     func observingEnd(_ body: @escaping @Sendable (CallOutcome) -> Void) -> RPCAsyncSequence<ResponsePart> {
-        let observer = CallEndObserver(body, inner: endObservation?.observer)
-        return RPCAsyncSequence(source: source, endObservation: EndObservation(observer: observer, outcome: { part in
+        observing(CallEndObserver(body, inner: endObservation?.observer))
+    }
+
+    /// This body with `observer` (of hooks, not yet shared) as the outermost observer of its end.
+    func observingEnd(_ observer: CallEndObserver) -> RPCAsyncSequence<ResponsePart> {
+        observer.attach(inner: endObservation?.observer)
+        return observing(observer)
+    }
+
+    private func observing(_ observer: CallEndObserver) -> RPCAsyncSequence<ResponsePart> {
+        RPCAsyncSequence(source: source, endObservation: EndObservation(observer: observer, outcome: { part in
             switch part {
             case .trailers(let trailers)?: .success(trailers: trailers)
             case nil: .success(trailers: [:])
             case .message?: nil
             }
         }))
+    }
+}
+
+extension RPCAsyncSequence {
+    /// The elements of a sequence made from an array (``elements(_:)``), observed or not: what
+    /// iterating it yields, without a copy. `nil` for any other sequence.
+    package var elementsInMemory: [Element]? {
+        if case .elements(let elements) = source { return elements }
+        return nil
     }
 }
 

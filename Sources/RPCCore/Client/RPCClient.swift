@@ -38,8 +38,8 @@ public struct RPCClient<Transport: ClientTransport>: Sendable {
     /// ``streaming(request:descriptor:options:)``, inlined into the unary call (one frame less).
     @inline(__always)
     func call(request: StreamingClientRequest, descriptor: MethodDescriptor, options: CallOptions) async -> StreamingClientResponse {
-        let deadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
-        let context = ClientContext(descriptor: descriptor, deadline: deadline, options: options)
+        let deadline = options.timeout.map { CallClock.now() + $0 }
+        let context = ClientContext(descriptor: descriptor, deadlineOffset: deadline, options: options)
         do {
             return try await ClientNext(layers, index: 0)(request, context)
         } catch {

@@ -20,7 +20,7 @@ import RPCCore
 ///     BulkheadInterceptor(registry: BulkheadRegistry(defaultConfiguration: try .init(maxConcurrentCalls: 8))),
 /// ])
 /// ```
-public struct BulkheadInterceptor: ClientInterceptor, ChainedClientInterceptor {
+public struct BulkheadInterceptor: ClientInterceptor, ChainedClientInterceptor, ClientCallHook {
     private let bulkheads: BulkheadSource
 
     /// Statuses that tell an adaptive limit the callee is overloaded: DEADLINE_EXCEEDED,

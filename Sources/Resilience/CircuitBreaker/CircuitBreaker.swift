@@ -46,7 +46,7 @@ public final class CircuitBreaker: Sendable {
     private let onStateChange: (@Sendable (StateChange) -> Void)?
 
     /// Where an admitted call stands: what ``Permit`` carries, without the allocation.
-    private struct Admitted {
+    struct Admitted {
         var generation: UInt64
         var isProbe: Bool
         var admittedAt: Duration?
@@ -102,7 +102,7 @@ public final class CircuitBreaker: Sendable {
         return ScopedPermit(breaker: self, generation: admitted.generation, isProbe: admitted.isProbe, admittedAt: admitted.admittedAt)
     }
 
-    private func admit() throws(CircuitBreakerOpenError) -> Admitted {
+    func admit() throws(CircuitBreakerOpenError) -> Admitted {
         // The clock is read only when needed: to time the call for the slow-call rule, or (in the
         // machine, under the lock) when the breaker is not closed.
         let admittedAt = configuration.slowCallDuration == nil ? nil : time.now()

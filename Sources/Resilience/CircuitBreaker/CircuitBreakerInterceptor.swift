@@ -21,7 +21,7 @@ import RPCCore
 /// // or one breaker for everything this client calls:
 /// let shared = CircuitBreakerInterceptor(breaker: CircuitBreaker(name: "catalog"))
 /// ```
-public struct CircuitBreakerInterceptor: ClientInterceptor, ChainedClientInterceptor {
+public struct CircuitBreakerInterceptor: ClientInterceptor, ChainedClientInterceptor, ClientCallHook {
     private enum Breakers: Sendable {
         case single(CircuitBreaker)
         case registry(CircuitBreakerRegistry, target: String?)

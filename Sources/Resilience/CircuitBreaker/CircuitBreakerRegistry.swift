@@ -29,7 +29,7 @@ public final class CircuitBreakerRegistry: Sendable {
     private let breakers = Mutex<[String: CircuitBreaker]>([:])
     /// The breakers already resolved for a method without a target: the per-call lookup then
     /// builds no name string (breakers are never removed, so an entry never goes stale).
-    private let byMethod = Mutex<[MethodDescriptor: CircuitBreaker]>([:])
+    private let byMethod = Mutex(MethodCache<CircuitBreaker>())
 
     /// Creates an empty registry.
     ///
@@ -69,9 +69,9 @@ public final class CircuitBreakerRegistry: Sendable {
     /// wins when present).
     public func breaker(for descriptor: MethodDescriptor, target: String?) -> CircuitBreaker {
         guard let target, !target.isEmpty else {
-            if let breaker = byMethod.withLock({ $0[descriptor] }) { return breaker }
+            if let breaker = byMethod.withLock({ $0.value(for: descriptor) }) { return breaker }
             let breaker = resolve(descriptor, target: nil)
-            byMethod.withLock { $0[descriptor] = breaker }
+            byMethod.withLock { $0.store(breaker, for: descriptor) }
             return breaker
         }
         return resolve(descriptor, target: target)

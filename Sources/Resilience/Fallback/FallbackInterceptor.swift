@@ -116,9 +116,16 @@ public struct FallbackInterceptor: ClientInterceptor, ChainedClientInterceptor {
         guard responseHandling == .buffered else { return response }
 
         var parts: [ResponsePart] = []
-        parts.reserveCapacity(2)   // a unary body: one message, then the trailers
         do {
-            for try await part in contents.bodyParts { parts.append(part) }
+            if let inMemory = contents.bodyParts.elementsInMemory {
+                // A body already held in an array (a prebuilt response) is read to its end, so
+                // that the layers inside see it end, and kept as it is: no copy to allocate.
+                for try await _ in contents.bodyParts {}
+                parts = inMemory
+            } else {
+                parts.reserveCapacity(2)   // a unary body: one message, then the trailers
+                for try await part in contents.bodyParts { parts.append(part) }
+            }
         } catch {
             let error = RPCError(from: error)
             if shouldAnswer(error) { return await answer(error, context: context, key: cacheKey) }

@@ -106,7 +106,9 @@ public struct RetryInterceptor: ClientInterceptor, ChainedClientInterceptor {
         // Built only when a message needs it: most calls succeed at once, and a path longer than
         // 15 bytes costs a heap allocation.
         lazy var path = context.descriptor.path
-        let overall = context.deadline
+        // The deadline as an offset of fixed layout (`CallClock`): no `ContinuousClock.Instant`
+        // (a runtime-sized value) in this frame.
+        let overall = context.deadlineOffset
         // A request of one message held in memory (`StreamingClientRequest(message:)`, the unary
         // case) within the limit replays as it is: no buffer to allocate, and every attempt keeps
         // the form a transport can send directly. Any other request is recorded by the buffer.
@@ -117,7 +119,7 @@ public struct RetryInterceptor: ClientInterceptor, ChainedClientInterceptor {
         var retry = 1
         while true {
             if Task.isCancelled { return Self.cancelled(path, log) }
-            if let overall, overall <= .now, log.count > 0 {
+            if log.count > 0, let overall, overall <= CallClock.now() {
                 return StreamingClientResponse(error: log.deadlineError(path: path, detail: "passed"))
             }
             var attemptRequest = request
@@ -128,14 +130,14 @@ public struct RetryInterceptor: ClientInterceptor, ChainedClientInterceptor {
             var attemptTimedOut = false
             let response: StreamingClientResponse
             if let timeout = policy.perAttemptTimeout {
-                let remaining = overall.map { ContinuousClock.now.duration(to: $0) }
+                let remaining = overall.map { $0 - CallClock.now() }
                 let ownDeadlineBinds = remaining.map { timeout < $0 } ?? true
                 let limit = ownDeadlineBinds ? timeout : remaining!
                 switch await Self.attempt(attemptRequest, context, next: next, timingOutAfter: limit, on: clock) {
                 case .response(let answer):
                     response = answer
                 case .timedOut where ownDeadlineBinds:
-                    attemptTimedOut = overall.map { $0 > .now } ?? true
+                    attemptTimedOut = overall.map { $0 > CallClock.now() } ?? true
                     response = StreamingClientResponse(error: RPCError(
                         code: .deadlineExceeded,
                         message: "attempt \(log.count + 1) of \(path) got no response headers within its per-attempt timeout of \(timeout.readable); it was cancelled"
@@ -179,7 +181,7 @@ public struct RetryInterceptor: ClientInterceptor, ChainedClientInterceptor {
                 // it would time out, fail the probe and keep the breaker open after the callee
                 // has recovered. Otherwise the rejection is the answer.
                 guard let retryAfter = rejection.retryAfter, let overall,
-                      retryAfter * 2 <= ContinuousClock.now.duration(to: overall) else {
+                      retryAfter * 2 <= overall - CallClock.now() else {
                     return fail(log, path, "circuit '\(rejection.breakerName)' is open and its retry-after leaves less than half of the time to the deadline for the attempt", explain: false)
                 }
                 delay = retryAfter
@@ -203,11 +205,11 @@ public struct RetryInterceptor: ClientInterceptor, ChainedClientInterceptor {
                 return fail(log, path, "retries to this target are throttled (\(throttle.tokenCount) of \(throttle.maxTokens) tokens; retries need more than half)")
             }
             if let overall {
-                let now = ContinuousClock.now
+                let now = CallClock.now()
                 if overall <= now {
                     return StreamingClientResponse(error: log.deadlineError(path: path, detail: "passed"))
                 }
-                if now.advanced(by: delay) >= overall {
+                if now + delay >= overall {
                     return StreamingClientResponse(error: log.deadlineError(
                         path: path, detail: "would pass during the \(delay.readable) backoff before attempt \(log.count + 1)"
                     ))

@@ -16,7 +16,7 @@ import RPCCore
 ///     RetryInterceptor(policy: .default),
 /// ])
 /// ```
-public struct TimeoutInterceptor: ClientInterceptor, ChainedClientInterceptor {
+public struct TimeoutInterceptor: ClientInterceptor, ChainedClientInterceptor, ClientCallHook {
     /// How long a call may take from when it reaches this interceptor.
     public let timeout: Duration
 
@@ -36,16 +36,27 @@ public struct TimeoutInterceptor: ClientInterceptor, ChainedClientInterceptor {
 
     @usableFromInline
     package func intercept(request: StreamingClientRequest, context: ClientContext, next: ClientNext) async throws -> StreamingClientResponse {
-        let now = ContinuousClock.now
-        let deadline = now.advanced(by: timeout)
         var context = context
-        if context.deadline.map({ deadline < $0 }) ?? true { context.deadline = deadline }
-        if let effective = context.deadline, effective <= now {
-            return StreamingClientResponse(error: RPCError(
+        switch enter(context: &context) {
+        case .reject(let response): return response
+        case .proceed, .intercept: return try await next(request, context)
+        }
+    }
+
+    // As a hook, `RPCClient` runs it without an async frame; it never observes the end.
+    @usableFromInline
+    package func enter(context: inout ClientContext) -> ClientHookEntry {
+        // In offsets of a fixed layout (`CallClock`), not `ContinuousClock.Instant`s: plain
+        // integer arithmetic instead of runtime calls.
+        let now = CallClock.now()
+        let deadline = now + timeout
+        if context.deadlineOffset.map({ deadline < $0 }) ?? true { context.deadlineOffset = deadline }
+        if let effective = context.deadlineOffset, effective <= now {
+            return .reject(StreamingClientResponse(error: RPCError(
                 code: .deadlineExceeded,
                 message: "deadline of \(context.descriptor.path) passed before the call was sent (timeout \(timeout))"
-            ))
+            )))
         }
-        return try await next(request, context)
+        return .proceed(nil)
     }
 }
