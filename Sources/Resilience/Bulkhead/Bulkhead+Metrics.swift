@@ -16,7 +16,8 @@ extension Bulkhead {
         public var rejectedQueueFull: Int
         /// Calls rejected after waiting `maxWait`.
         public var rejectedTimedOut: Int
-        /// Callers whose task was cancelled while they waited.
+        /// Callers whose task was cancelled while they waited. (A caller already cancelled when
+        /// it arrives is turned away with `CancellationError` and counted nowhere.)
         public var cancelledWhileQueued: Int
 
         public var description: String {
