@@ -371,3 +371,72 @@ import Testing
         #expect(try await Self.unary(client).get().message == Self.defaultMessage)
     }
 }
+
+/// `ResponseHandling.automatic` (the default) buffers unary calls only: a streaming call's
+/// messages reach the caller as they come (found by a new user: a buffered fallback held an
+/// interactive bidirectional stream until its deadline).
+@Suite struct FallbackResponseHandlingTests {
+    /// A transport whose response sends one message at once and ends only when `gate` opens.
+    static func slowEnding(_ gate: Gate) -> FakeTransport {
+        FakeTransport { _, _ in
+            let sent = Atomic<Int>(0)
+            return StreamingClientResponse(accepted: .success(.init(metadata: [:], bodyParts: RPCAsyncSequence(makeNext: {
+                {
+                    switch sent.add(1, ordering: .relaxed).oldValue {
+                    case 0: return .message([1])
+                    case 1:
+                        await gate.wait()
+                        return .trailers([:])
+                    default: return nil
+                    }
+                }
+            }))))
+        }
+    }
+
+    @Test func aStreamingCallGetsItsFirstMessageBeforeTheResponseEnds() async throws {
+        let gate = Gate()
+        let client = RPCClient(transport: Self.slowEnding(gate), interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse(otherwise: .fixed(message: [0xde]))),
+        ])
+        let returned = Atomic<Bool>(false)
+        let call = Task {
+            defer { returned.store(true, ordering: .sequentiallyConsistent) }
+            return await client.streaming(
+                request: StreamingClientRequest(producer: { writer in try await writer.write([7]) }), descriptor: getProduct
+            )
+        }
+        // A buffering fallback would read the body to its end before returning: it would now be
+        // waiting at the gate, and the call would not return until it opens.
+        await eventually("the call returns or the fallback waits for the body's end") {
+            returned.load(ordering: .sequentiallyConsistent) || gate.hasWaiters
+        }
+        let returnedFirst = returned.load(ordering: .sequentiallyConsistent)
+        #expect(returnedFirst, "the fallback held the streaming response until its end")
+        if !returnedFirst { gate.open() }
+        let response = await call.value
+        var iterator = try response.accepted.get().bodyParts.makeAsyncIterator()
+        let first = try await iterator.next()
+        guard case .message(let bytes) = first else {
+            Issue.record("expected the first message, got \(String(describing: first))")
+            gate.open()
+            return
+        }
+        #expect(bytes == [1])
+        gate.open()
+        while try await iterator.next() != nil {}
+    }
+
+    @Test func aUnaryCallIsStillBufferedAndCached() async throws {
+        let backend = FallbackInterceptorTests.Backend()
+        let client = RPCClient(transport: backend.transport, interceptors: [
+            FallbackInterceptor(strategy: try .lastGoodResponse(otherwise: .fixed(message: [0xde]))),
+        ])
+        let served = try await FallbackInterceptorTests.unary(client, [5]).get()
+        #expect(served.message == [0xaa, 5])
+        backend.fail()
+        let cached = try await FallbackInterceptorTests.unary(client, [5]).get()
+        #expect(cached.message == [0xaa, 5])
+        #expect(cached.metadata.firstString(forKey: FallbackInterceptor.metadataKey) == "cache")
+    }
+}

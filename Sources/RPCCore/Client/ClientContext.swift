@@ -17,15 +17,21 @@ public struct ClientContext: Sendable {
     /// copied through value witnesses and takes a task allocation in every async frame.
     @usableFromInline package var deadlineOffset: Duration?
 
+    /// Whether the call is unary (made with ``RPCClient/unary(request:descriptor:options:)`` or a
+    /// generated unary method): one request message, one response message. Policies that must
+    /// read a whole response before answering (a buffered fallback) apply only then.
+    package var isUnaryCall = false
+
     public init(descriptor: MethodDescriptor, deadline: ContinuousClock.Instant? = nil, options: CallOptions = .defaults) {
         self.descriptor = descriptor
         self.options = options
         self.deadlineOffset = deadline.map { CallClock.epoch.duration(to: $0) }
     }
 
-    package init(descriptor: MethodDescriptor, deadlineOffset: Duration?, options: CallOptions) {
+    package init(descriptor: MethodDescriptor, deadlineOffset: Duration?, options: CallOptions, isUnaryCall: Bool = false) {
         self.descriptor = descriptor
         self.options = options
         self.deadlineOffset = deadlineOffset
+        self.isUnaryCall = isUnaryCall
     }
 }

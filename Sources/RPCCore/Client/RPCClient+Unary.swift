@@ -55,7 +55,8 @@ extension RPCClient {
         let response = await call(
             request: StreamingClientRequest(metadata: request.metadata, message: request.message),
             descriptor: descriptor,
-            options: options
+            options: options,
+            isUnaryCall: true
         )
         let contents = try response.accepted.get()
         var message: [UInt8]?

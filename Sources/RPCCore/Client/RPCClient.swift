@@ -37,9 +37,9 @@ public struct RPCClient<Transport: ClientTransport>: Sendable {
 
     /// ``streaming(request:descriptor:options:)``, inlined into the unary call (one frame less).
     @inline(__always)
-    func call(request: StreamingClientRequest, descriptor: MethodDescriptor, options: CallOptions) async -> StreamingClientResponse {
+    func call(request: StreamingClientRequest, descriptor: MethodDescriptor, options: CallOptions, isUnaryCall: Bool = false) async -> StreamingClientResponse {
         let deadline = options.timeout.map { CallClock.now() + $0 }
-        let context = ClientContext(descriptor: descriptor, deadlineOffset: deadline, options: options)
+        let context = ClientContext(descriptor: descriptor, deadlineOffset: deadline, options: options, isUnaryCall: isUnaryCall)
         do {
             return try await ClientNext(layers, index: 0)(request, context)
         } catch {

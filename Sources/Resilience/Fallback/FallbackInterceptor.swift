@@ -59,12 +59,13 @@ public struct FallbackInterceptor: ClientInterceptor, ChainedClientInterceptor {
     /// - Parameters:
     ///   - triggers: The failures answered; ``Trigger/defaults`` if omitted.
     ///   - strategy: The substitute's source.
-    ///   - responseHandling: ``ResponseHandling/buffered`` (unary, the default) or `.streamed`.
+    ///   - responseHandling: ``ResponseHandling/automatic`` (the default: buffered for unary
+    ///     calls, streamed for the others), `.buffered` or `.streamed`.
     ///   - clock: Ages cached responses; inject a manual clock in tests.
     public init(
         triggers: Set<Trigger> = Trigger.defaults,
         strategy: Strategy,
-        responseHandling: ResponseHandling = .buffered,
+        responseHandling: ResponseHandling = .automatic,
         clock: any Clock<Duration> = ContinuousClock()
     ) {
         self.triggers = triggers
@@ -84,19 +85,28 @@ public struct FallbackInterceptor: ClientInterceptor, ChainedClientInterceptor {
     @usableFromInline
     package func intercept(request: StreamingClientRequest, context: ClientContext, next: ClientNext) async throws -> StreamingClientResponse {
         var request = request
-        let caches = strategy.caches
+        let buffers = switch responseHandling {
+        case .buffered: true
+        case .streamed: false
+        case .automatic: context.isUnaryCall
+        }
+        let caches = buffers ? strategy.caches : []
         var cacheKey: LastGoodResponseCache.Key?
         if let first = caches.first {
-            // Read the request once to key the cache, then send what was read; a producer that
-            // fails is not run a second time: the call fails with its error.
-            let messages: [[UInt8]]
-            do {
-                messages = try await Self.collect(request.producer)
-            } catch {
-                return StreamingClientResponse(error: RPCError(from: error))
+            if let message = request.singleMessage {
+                cacheKey = first.key(method: context.descriptor.path, metadata: request.metadata, messages: [message])
+            } else {
+                // Read the request once to key the cache, then send what was read; a producer
+                // that fails is not run a second time: the call fails with its error.
+                let messages: [[UInt8]]
+                do {
+                    messages = try await Self.collect(request.producer)
+                } catch {
+                    return StreamingClientResponse(error: RPCError(from: error))
+                }
+                cacheKey = first.key(method: context.descriptor.path, metadata: request.metadata, messages: messages)
+                request.producer = { writer in try await writer.write(contentsOf: messages) }
             }
-            cacheKey = first.key(method: context.descriptor.path, metadata: request.metadata, messages: messages)
-            request.producer = { writer in try await writer.write(contentsOf: messages) }
         }
 
         let response: StreamingClientResponse
@@ -113,7 +123,7 @@ public struct FallbackInterceptor: ClientInterceptor, ChainedClientInterceptor {
         case .success(let accepted):
             contents = accepted
         }
-        guard responseHandling == .buffered else { return response }
+        guard buffers else { return response }
 
         var parts: [ResponsePart] = []
         do {

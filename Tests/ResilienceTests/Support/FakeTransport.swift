@@ -92,6 +92,9 @@ final class Gate: Sendable {
         }
     }
 
+    /// Whether a task is waiting for the gate to open.
+    var hasWaiters: Bool { state.withLock { !$0.waiters.isEmpty } }
+
     func open() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.open = true
