@@ -1,12 +1,12 @@
 import CAllocationCounter
 
 /// One benchmark's figures: the median over runs, and the spread (min...max) of ns/call.
-struct BenchmarkResult: CustomStringConvertible {
+struct BenchmarkResult {
     var name: String
     var iterations: Int
     var nanosecondsPerCall: [Double]
     var allocationsPerCall: [Double]
-    /// Printed after the figures, e.g. the delta over a baseline.
+    /// Its table's last column, e.g. the delta over a baseline.
     var note: String = ""
 
     var medianNanoseconds: Double { Self.median(nanosecondsPerCall) }
@@ -17,11 +17,9 @@ struct BenchmarkResult: CustomStringConvertible {
         return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
     }
 
-    var description: String {
-        let spread = "\(Self.format(nanosecondsPerCall.min() ?? .nan))...\(Self.format(nanosecondsPerCall.max() ?? .nan))"
-        return "\(name.rightPad(48)) \(Self.format(medianNanoseconds).leftPad(9)) ns/call  "
-            + "(\(spread) ns, \(nanosecondsPerCall.count) runs x \(iterations))  \(Self.format(medianAllocations).leftPad(6)) allocs/call"
-            + (note.isEmpty ? "" : "  [\(note)]")
+    /// `41.2...44.0`: the fastest and the slowest run's ns/call.
+    var spread: String {
+        "\(Self.format(nanosecondsPerCall.min() ?? .nan))...\(Self.format(nanosecondsPerCall.max() ?? .nan))"
     }
 
     static func format(_ value: Double) -> String {
@@ -29,11 +27,6 @@ struct BenchmarkResult: CustomStringConvertible {
         let rounded = (value * 10).rounded() / 10
         return String(rounded)
     }
-}
-
-extension String {
-    func leftPad(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
-    func rightPad(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
 }
 
 /// Runs benchmarks: each body is called `iterations` times per run, `runs` times after a warm-up.

@@ -21,21 +21,11 @@ enum InteropBenchmarks {
         var table = Table("client", "server", "calls/s median (min...max)", "calls checked", "errors")
         var medians: [String: Double] = [:]
         for (serverName, port) in [("grpcio", grpcioPort), ("Breakwater", swiftPort)] {
-            let clients = try Load.clients(port: port, connections: 1)
-            var rates: [Double] = []
-            var checked = 0, errors = 0
-            var firstError: String?
-            for _ in 0..<runs {
-                let result = await Load.run(clients: clients, inFlight: inFlight)
-                rates.append(result.callsPerSecond)
-                checked += result.calls
-                errors += result.errors
-                firstError = firstError ?? result.firstError
-            }
-            await Load.close(clients)
-            medians["Breakwater->\(serverName)"] = Repeated(values: rates).median
-            table.add("Breakwater (Swift)", serverName, Repeated(values: rates).text(), "\(checked)", "\(errors)")
-            if let firstError { print("  first error, Swift client -> \(serverName): \(firstError)") }
+            let results = try await Load.runs(runs, port: port, connections: 1, inFlight: inFlight)
+            let rates = Repeated(values: results.map(\.callsPerSecond))
+            medians["Breakwater->\(serverName)"] = rates.median
+            table.add("Breakwater (Swift)", serverName, rates.text(), "\(results.reduce(0) { $0 + $1.calls })", "\(results.reduce(0) { $0 + $1.errors })")
+            if let firstError = results.lazy.compactMap(\.firstError).first { print("  first error, Swift client -> \(serverName): \(firstError)") }
         }
         for (serverName, port) in [("grpcio", grpcioPort), ("Breakwater", swiftPort)] {
             let client = try ChildProcess.python("grpcio client", [

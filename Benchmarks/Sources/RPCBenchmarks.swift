@@ -22,14 +22,16 @@ enum Load {
 
     typealias EchoClient = Echo_V1_EchoClient<HTTP2ClientTransport>
 
-    static func clients(port: Int, connections: Int) throws -> [EchoClient] {
-        try (0..<connections).map { _ in
+    /// `runs` load runs, one after another, over `connections` fresh connections to `port`
+    /// (closed afterwards).
+    static func runs(_ runs: Int, port: Int, connections: Int, inFlight: Int) async throws -> [LoadRun] {
+        let clients = try (0..<connections).map { _ in
             EchoClient(wrapping: RPCClient(transport: try HTTP2ClientTransport(target: .ipv4(host: "127.0.0.1", port: port))))
         }
-    }
-
-    static func close(_ clients: [EchoClient]) async {
+        var results: [LoadRun] = []
+        for _ in 0..<runs { results.append(await run(clients: clients, inFlight: inFlight)) }
         for client in clients { await client.client.close() }
+        return results
     }
 
     /// Runs `inFlight` workers over `clients` (round robin) for `warmUp` then `duration`; counts and
@@ -99,28 +101,16 @@ enum RPCBenchmarks {
         let port = try await server.port()
         var table = Table("in flight", "connections", "calls/s median (min...max)", "p50 us", "p90 us", "p99 us", "calls checked", "errors")
         for (inFlight, connections) in [(1, 1), (16, 1), (64, 1), (256, 1), (64, 4)] {
-            let clients = try Load.clients(port: port, connections: connections)
-            var rates: [Double] = []
-            var p50: [Double] = [], p90: [Double] = [], p99: [Double] = []
-            var checked = 0, errors = 0
-            var firstError: String?
-            for _ in 0..<runs {
-                let result = await Load.run(clients: clients, inFlight: inFlight)
-                rates.append(result.callsPerSecond)
-                p50.append(result.latencies.microseconds(atPercentile: 50))
-                p90.append(result.latencies.microseconds(atPercentile: 90))
-                p99.append(result.latencies.microseconds(atPercentile: 99))
-                checked += result.calls
-                errors += result.errors
-                firstError = firstError ?? result.firstError
+            let results = try await Load.runs(runs, port: port, connections: connections, inFlight: inFlight)
+            func percentile(_ percent: Double) -> String {
+                Repeated(values: results.map { $0.latencies.microseconds(atPercentile: percent) }).text(decimals: 1)
             }
-            await Load.close(clients)
             table.add(
-                "\(inFlight)", "\(connections)", Repeated(values: rates).text(),
-                Repeated(values: p50).text(decimals: 1), Repeated(values: p90).text(decimals: 1), Repeated(values: p99).text(decimals: 1),
-                "\(checked)", "\(errors)"
+                "\(inFlight)", "\(connections)", Repeated(values: results.map(\.callsPerSecond)).text(),
+                percentile(50), percentile(90), percentile(99),
+                "\(results.reduce(0) { $0 + $1.calls })", "\(results.reduce(0) { $0 + $1.errors })"
             )
-            if let firstError { print("  first error at \(inFlight) in flight: \(firstError)") }
+            if let firstError = results.lazy.compactMap(\.firstError).first { print("  first error at \(inFlight) in flight: \(firstError)") }
         }
         print("Unary Echo/Get, 16-byte request, loopback, \(runs) runs of 1 s each (after 0.3 s warm-up); latency figures are the median of the runs' percentiles (min...max)")
         table.print()

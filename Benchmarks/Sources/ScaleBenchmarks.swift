@@ -101,14 +101,12 @@ enum ScaleClientMode {
         }
     }
 
-    static func emit(_ line: String) { emitLine(line) }
-
     static func streams(port: Int, count: Int) async throws {
         let transport = try HTTP2ClientTransport(target: .ipv4(host: "127.0.0.1", port: port))
         let client = RPCClient(transport: transport)
         let echo = Echo_V1_EchoClient(wrapping: client)
         guard try await echo.get(Load.request).message.text == Load.text else { throw BenchmarkFailure("warm-up call answered wrongly") }
-        emit("BASE rss=\(ownStatusKiB("VmRSS") ?? 0)")
+        emitLine("BASE rss=\(ownStatusKiB("VmRSS") ?? 0)")
         let start = ContinuousClock.now
         let answers = await withTaskGroup(of: Int.self, returning: [Int].self) { group in
             for _ in 0..<count {
@@ -130,7 +128,7 @@ enum ScaleClientMode {
         }
         let elapsed = start.duration(to: .now)
         let ok = answers.filter { $0 == count }.count
-        emit("DONE ok=\(ok) reached=\(answers.max() ?? 0) ms=\(elapsed.nanoseconds / 1_000_000) hwm=\(ownStatusKiB("VmHWM") ?? 0)")
+        emitLine("DONE ok=\(ok) reached=\(answers.max() ?? 0) ms=\(elapsed.nanoseconds / 1_000_000) hwm=\(ownStatusKiB("VmHWM") ?? 0)")
         await transport.close()
     }
 
@@ -141,7 +139,7 @@ enum ScaleClientMode {
         }
         await warm.close()
         try await Task.sleep(for: .milliseconds(200))
-        emit("BASE rss=\(ownStatusKiB("VmRSS") ?? 0)")
+        emitLine("BASE rss=\(ownStatusKiB("VmRSS") ?? 0)")
         var transports: [HTTP2ClientTransport] = []
         var ok = 0
         // Connect in batches of 50 so the listen backlog never overflows.
@@ -159,9 +157,9 @@ enum ScaleClientMode {
             }
         }
         try await Task.sleep(for: .milliseconds(300))
-        emit("READY ok=\(ok) rss=\(ownStatusKiB("VmRSS") ?? 0)")
+        emitLine("READY ok=\(ok) rss=\(ownStatusKiB("VmRSS") ?? 0)")
         try await Task.sleep(for: .seconds(1))   // the parent reads the server's memory meanwhile
-        emit("DONE hwm=\(ownStatusKiB("VmHWM") ?? 0)")
+        emitLine("DONE hwm=\(ownStatusKiB("VmHWM") ?? 0)")
         for transport in transports { await transport.close() }
     }
 }

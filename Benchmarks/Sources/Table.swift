@@ -29,6 +29,11 @@ struct Table {
     }
 }
 
+extension String {
+    func leftPad(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+    func rightPad(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+}
+
 /// Figures of one measurement repeated several times: the median and the spread (min...max).
 struct Repeated {
     var values: [Double]

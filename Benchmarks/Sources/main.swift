@@ -22,9 +22,9 @@ struct Part {
     var run: () async throws -> Void
 }
 
-/// A suite of in-process benchmarks, printed as a table: median ns/call with the spread over the
-/// runs, heap allocations/call, and any note (such as the delta over the bare call).
-func printResults(_ suite: any BenchmarkSuite.Type) -> Part {
+/// The part that runs a suite of in-process benchmarks and prints a table: median ns/call with the
+/// spread over the runs, heap allocations/call, and any note (such as the delta over the bare call).
+func suitePart(_ suite: any BenchmarkSuite.Type) -> Part {
     Part(name: suite.name) {
         let results = try await suite.run()
         let notes = results.contains { !$0.note.isEmpty }
@@ -32,8 +32,7 @@ func printResults(_ suite: any BenchmarkSuite.Type) -> Part {
             ? Table("Benchmark", "median ns/call", "spread (ns)", "allocs/call", "over the bare call")
             : Table("Benchmark", "median ns/call", "spread (ns)", "allocs/call")
         for result in results {
-            let spread = "\(BenchmarkResult.format(result.nanosecondsPerCall.min() ?? .nan))...\(BenchmarkResult.format(result.nanosecondsPerCall.max() ?? .nan))"
-            var cells = [result.name, BenchmarkResult.format(result.medianNanoseconds), spread, BenchmarkResult.format(result.medianAllocations)]
+            var cells = [result.name, BenchmarkResult.format(result.medianNanoseconds), result.spread, BenchmarkResult.format(result.medianAllocations)]
             if notes { cells.append(result.note) }
             table.rows.append(cells)
         }
@@ -45,10 +44,10 @@ func printResults(_ suite: any BenchmarkSuite.Type) -> Part {
 }
 
 let parts: [Part] = [
-    printResults(BaselineBenchmarks.self),
-    printResults(BulkheadBenchmarks.self),
-    printResults(CircuitBreakerBenchmarks.self),
-    printResults(InterceptorBenchmarks.self),
+    suitePart(BaselineBenchmarks.self),
+    suitePart(BulkheadBenchmarks.self),
+    suitePart(CircuitBreakerBenchmarks.self),
+    suitePart(InterceptorBenchmarks.self),
     Part(name: "rpc", run: RPCBenchmarks.run),
     Part(name: "h2load", run: H2LoadBenchmarks.run),
     Part(name: "interop", run: InteropBenchmarks.run),

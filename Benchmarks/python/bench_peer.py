@@ -105,6 +105,8 @@ def main():
     parser.add_argument("--warm-up", type=float, default=0.3)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    if args.mode == "client" and args.port is None:
+        parser.error("client needs --port N (the server to load)")
     generate_stubs(args.protos)
     if args.mode == "server":
         asyncio.run(serve())

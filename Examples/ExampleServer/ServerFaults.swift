@@ -7,7 +7,7 @@ import RPCCore
 struct ServerFaults: Sendable, CustomStringConvertible {
     /// What the server's ``FaultInjectionInterceptor`` injects; no rules when no fault flag is
     /// given. Injected errors and outage failures name `example-server`.
-    private(set) var configuration: FaultInjectionInterceptor.Configuration
+    let configuration: FaultInjectionInterceptor.Configuration
 
     /// The only rule (all methods); empty when there are no faults.
     var rule: FaultRule { configuration.rules.first ?? FaultRule() }
@@ -17,8 +17,7 @@ struct ServerFaults: Sendable, CustomStringConvertible {
         var problems: [String] = []
         var rule = FaultRule()
         do {
-            let errorRate = try flags.double("error-rate", default: 0)
-            if !(0...1).contains(errorRate) { problems.append("--error-rate must be within 0...1, got \(errorRate)") } else { rule.errorRate = errorRate }
+            rule.errorRate = try flags.rate("error-rate")
         } catch { problems.append("\(error)") }
         let codeName = flags.string("error-code", default: "UNAVAILABLE").uppercased()
         if let code = Status.Code.allCases.first(where: { $0.description == codeName }), code != .ok {
@@ -28,12 +27,8 @@ struct ServerFaults: Sendable, CustomStringConvertible {
             problems.append("--error-code '\(codeName)' is not a non-OK status code; use one of \(names)")
         }
         do {
-            let ms = try flags.int("latency-ms", default: 0)
-            if !(0...3_600_000).contains(ms) {
-                problems.append("--latency-ms must be within 0...3600000, got \(ms)")
-            } else if ms > 0 {
-                rule.latency = .fixed(.milliseconds(ms))
-            }
+            let ms = try flags.int("latency-ms", default: 0, in: 0...3_600_000)
+            if ms > 0 { rule.latency = .fixed(.milliseconds(ms)) }
         } catch { problems.append("\(error)") }
         var outageAfter: Duration?
         do {

@@ -56,12 +56,7 @@ struct FlakyServerFlags {
             do { return try body() } catch { problems.append("\(error)"); return nil }
         }
         func rate(_ name: String) -> Double {
-            guard let value = attempt({ try flags.double(name, default: 0) }) else { return 0 }
-            guard (0...1).contains(value) else {
-                problems.append("--\(name) must be within 0...1, got \(value)")
-                return 0
-            }
-            return value
+            attempt { try flags.rate(name) } ?? 0
         }
         func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) -> Int {
             attempt { try flags.int(name, default: value, in: range) } ?? value

@@ -30,6 +30,7 @@ public struct FaultDecision: Sendable, Equatable, CustomStringConvertible {
     /// The current phase's name, when the configuration has phases.
     public var phase: String?
 
+    /// Creates a decision; every field defaults to "no fault".
     public init(
         delay: Duration = .zero, action: Action = .proceed, faults: [FaultKind] = [],
         fromMetadata: Bool = false, invalidMetadata: Bool = false, phase: String? = nil

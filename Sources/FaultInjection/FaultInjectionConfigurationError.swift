@@ -18,22 +18,26 @@ public struct FaultInjectionConfigurationError: Error, Sendable, Hashable, Custo
         /// The field's value and what it must be: `is 1.5; it must be in 0...1`.
         public var message: String
 
+        /// A problem with `field`, explained by `message`.
         public init(field: String, message: String) {
             self.field = field
             self.message = message
         }
 
+        /// `rules[0].errorRate is 1.5; it must be in 0...1`.
         public var description: String { "\(field) \(message)" }
     }
 
     /// Every problem, in field order; never empty.
     public var problems: [Problem]
 
+    /// An error listing `problems` (not empty).
     public init(problems: [Problem]) { self.problems = problems }
 
     /// The names of the invalid fields.
     public var fields: [String] { problems.map(\.field) }
 
+    /// Every problem in one sentence, as in the example above.
     public var description: String {
         let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
         return "invalid FaultInjectionInterceptor.Configuration (\(count)): "

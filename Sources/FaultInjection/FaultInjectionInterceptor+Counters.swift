@@ -12,6 +12,7 @@ extension FaultInjectionInterceptor {
         /// Calls refused with INVALID_ARGUMENT because of bad `x-fault-*` metadata.
         public var invalidMetadata = 0
 
+        /// All zero.
         public init() {}
 
         /// Faults of `kind` injected.

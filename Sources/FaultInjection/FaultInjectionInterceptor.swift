@@ -77,6 +77,8 @@ public final class FaultInjectionInterceptor: ServerInterceptor {
         FaultPhase.Position.of(configuration.phases, at: elapsedTime())
     }
 
+    /// Plans the call's faults, reports them to `onFault`, then sleeps the delay and applies
+    /// the action (or calls `next`), counting the call until its response ends.
     public func intercept(
         request: StreamingServerRequest,
         context: ServerContext,
@@ -86,7 +88,7 @@ public final class FaultInjectionInterceptor: ServerInterceptor {
         let decision = state.withLock { state in
             var random = state.random
             let decision = state.planner.plan(elapsed: now, method: context.descriptor, metadata: request.metadata) {
-                Double(random.next() >> 11) * 0x1p-53
+                FaultRandom.unitInterval(random.next())
             }
             state.random = random
             state.counters.calls += 1
@@ -112,7 +114,6 @@ public final class FaultInjectionInterceptor: ServerInterceptor {
                 // Ends when the transport cancels the handler: deadline, client reset, shutdown.
                 while true { try await sleep(.seconds(86_400)) }
             case .transport(let fault, let status):
-                tracker.end()
                 throw RPCError(code: status.code, message: status.message, cause: fault)
             }
         } catch {

@@ -15,9 +15,8 @@ extension FaultPhase {
         /// `phase 2/4 flaky for 10 s: 30% UNAVAILABLE` (the last phase says `from now on`
         /// instead of its duration).
         public var description: String {
-            let faults = phase.rules.filter { !$0.isEmpty }.map(\.description)
             let length = remaining == nil ? "from now on" : "for \(Text.duration(phase.duration))"
-            return "phase \(index + 1)/\(count) \(phase.name) \(length): \(faults.isEmpty ? "no faults" : faults.joined(separator: "; "))"
+            return "phase \(index + 1)/\(count) \(phase.name) \(length): \(phase.faultsDescription)"
         }
 
         /// The position of `phases` at `elapsed` since the schedule started; `nil` without phases.

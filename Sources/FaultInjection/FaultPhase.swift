@@ -17,6 +17,7 @@ public struct FaultPhase: Sendable, Hashable, CustomStringConvertible {
     /// The rules of this phase; outage windows in them count from the phase's start.
     public var rules: [FaultRule]
 
+    /// Creates a phase; ``FaultInjectionInterceptor/Configuration`` validates it.
     public init(name: String, duration: Duration, rules: [FaultRule] = []) {
         self.name = name
         self.duration = duration
@@ -25,7 +26,12 @@ public struct FaultPhase: Sendable, Hashable, CustomStringConvertible {
 
     /// `flaky for 10 s: 30% UNAVAILABLE, 2-20 ms latency`.
     public var description: String {
+        "\(name) for \(Text.duration(duration)): \(faultsDescription)"
+    }
+
+    /// The rules that inject something, `; `-separated; `no faults` when none does.
+    var faultsDescription: String {
         let faults = rules.filter { !$0.isEmpty }.map(\.description)
-        return "\(name) for \(Text.duration(duration)): \(faults.isEmpty ? "no faults" : faults.joined(separator: "; "))"
+        return faults.isEmpty ? "no faults" : faults.joined(separator: "; ")
     }
 }

@@ -26,6 +26,7 @@ public struct FaultPlanner: Sendable {
     /// INVALID_ARGUMENT rather than letting memory grow without bound.
     public static let maxFaultKeys = 100_000
 
+    /// A planner with no `x-fault-fail-first-n` counts yet.
     public init(configuration: FaultInjectionInterceptor.Configuration) {
         self.configuration = configuration
     }

@@ -8,8 +8,10 @@
 public struct FaultRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A source whose sequence is fixed by `seed`.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -20,6 +22,11 @@ public struct FaultRandom: RandomNumberGenerator, Sendable {
 
     /// A draw in `0 ..< 1` from the top 53 bits of the next value.
     public mutating func nextUnitInterval() -> Double {
-        Double(next() >> 11) * 0x1p-53
+        Self.unitInterval(next())
+    }
+
+    /// A draw in `0 ..< 1` from the top 53 bits of `bits` (the value of any generator).
+    static func unitInterval(_ bits: UInt64) -> Double {
+        Double(bits >> 11) * 0x1p-53
     }
 }

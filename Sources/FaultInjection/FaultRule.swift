@@ -41,6 +41,7 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
     /// retrying client when to try again; `nil` (the default): not sent. 0...2147483647.
     public var pushbackMilliseconds: Int?
 
+    /// Creates a rule; ``FaultInjectionInterceptor/Configuration`` validates it.
     public init(
         scope: Scope = .all,
         errorRate: Double = 0,

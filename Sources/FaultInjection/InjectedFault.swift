@@ -13,6 +13,7 @@ public struct InjectedFault: Sendable, Hashable, CustomStringConvertible {
     /// The phase it happened in, when the configuration has phases.
     public var phase: String?
 
+    /// Describes one injected fault.
     public init(kind: FaultKind, method: MethodDescriptor, detail: String, fromMetadata: Bool = false, phase: String? = nil) {
         self.kind = kind
         self.method = method

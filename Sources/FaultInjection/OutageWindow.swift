@@ -18,6 +18,7 @@ public struct OutageWindow: Sendable, Hashable, CustomStringConvertible {
     /// Must be longer than ``length``.
     public var period: Duration?
 
+    /// A window; ``FaultInjectionInterceptor/Configuration`` validates it.
     public init(start: Duration = .zero, length: Duration?, period: Duration? = nil) {
         self.start = start
         self.length = length

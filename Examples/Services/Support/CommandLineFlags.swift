@@ -151,6 +151,13 @@ public struct CommandLineFlags: Sendable {
         return .milliseconds(Int64((value * 1000).rounded()))
     }
 
+    /// A fraction of calls (`--error-rate 0.2`); throws unless it is a number within 0...1.
+    public func rate(_ name: String, default defaultValue: Double = 0) throws(Error) -> Double {
+        let value = try double(name, default: defaultValue)
+        guard (0...1).contains(value) else { throw Error(description: "--\(name) must be within 0...1, got \(value)") }
+        return value
+    }
+
     /// A floating-point flag's value; throws when it is not a finite number.
     public func double(_ name: String, default defaultValue: Double) throws(Error) -> Double {
         guard let text = values[name] else { return defaultValue }

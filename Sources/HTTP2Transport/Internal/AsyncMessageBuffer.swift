@@ -1,3 +1,4 @@
+import RPCCore
 import Synchronization
 
 /// An unbounded single-consumer queue bridging the event loop (producer) to an async iterator.
@@ -102,6 +103,18 @@ struct OutboundBuffer {
         bytes.append(contentsOf: more)
     }
 
+    /// Queues `more` for a writer; `waiter`, the writer if it waits for room, resumes now if
+    /// there is room, else once the data provider has taken enough.
+    mutating func append(_ more: [UInt8], waiter: CheckedContinuation<Void, any Error>?) {
+        append(more)
+        guard let waiter else { return }
+        if hasRoom {
+            waiter.resume()
+        } else {
+            waiters.append(waiter)
+        }
+    }
+
     /// Copies up to `buffer.count` bytes into `buffer`.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         let length = min(buffer.count, count)
@@ -164,5 +177,21 @@ struct ReceiveWindow {
         guard queuedBytes <= Self.highWaterMark / 2, heldBytes > 0 else { return 0 }
         defer { heldBytes = 0 }
         return heldBytes
+    }
+}
+
+/// The writer's view of a message stream: bytes it handed to the loop that nghttp2 has not
+/// taken yet (for backpressure), and whether writing is over: `isEnded` for a server response,
+/// `refusal` for a client request, whose writer must learn why.
+struct WriteGate {
+    var unsentBytes = 0
+    var isEnded = false
+    var refusal: RPCError?
+
+    /// Counts `count` more bytes handed to the loop; returns whether the writer must wait for
+    /// room (too much is unsent).
+    mutating func add(_ count: Int) -> Bool {
+        unsentBytes += count
+        return unsentBytes >= OutboundBuffer.highWaterMark
     }
 }

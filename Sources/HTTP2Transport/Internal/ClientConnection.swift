@@ -146,8 +146,8 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
         case .ready:
             submit(stream)
             flush()
-            // Refused before it was sent (GOAWAY): its request stays unread, so the transport
-            // can start it again on a new connection.
+            // Failed before it was sent (such as refused for a GOAWAY): the producer never runs,
+            // so the transport can start a refused call again on a new connection.
             if stream.isFinished { return }
         case .closed:
             // The connection closed between the pool handing it out and this call starting.
@@ -220,14 +220,7 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
             continuation?.resume(throwing: stream.failure ?? RPCError(code: .cancelled, message: "the call to \(stream.path) already ended; the request message was not sent"))
             return
         }
-        stream.outbound.append(framed)
-        if let continuation {
-            if stream.outbound.hasRoom {
-                continuation.resume()
-            } else {
-                stream.outbound.waiters.append(continuation)
-            }
-        }
+        stream.outbound.append(framed, waiter: continuation)
         resumeData(stream)
     }
 
@@ -429,14 +422,10 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
             consumeStream(streamID, data.count)
             return 0
         }
-        stream.deframer.append(data)
         do {
-            let messages = try stream.deframer.completeMessages()
-            // Account the messages before the reader can see them: it reads on its own thread, and
-            // a message read (and released) before it was counted would stay counted for ever,
-            // holding the window shut once such phantom bytes pile up.
-            consumeStream(streamID, stream.receiveWindow.withLock { $0.received(data.count, messageBytes: messages.byteCount) })
-            for message in messages.list { stream.body.push(.message(message)) }
+            try receiveMessages(data, streamID: streamID, deframer: &stream.deframer, window: stream.receiveWindow) {
+                stream.body.push(.message($0))
+            }
         } catch {
             let message: String
             switch error {

@@ -137,8 +137,7 @@ final class ClientStream: @unchecked Sendable {
         // a write racing the end always could, and the next write throws.
         let mustWait = try writeGate.withLock { gate throws(RPCError) -> Bool in
             if let refusal = gate.refusal { throw refusal }
-            gate.unsentBytes += framed.count
-            return gate.unsentBytes >= OutboundBuffer.highWaterMark
+            return gate.add(framed.count)
         }
         if !mustWait {
             loop.execute { self.connection.enqueue(framed, on: self, nil) }

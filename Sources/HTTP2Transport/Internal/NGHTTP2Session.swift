@@ -130,8 +130,8 @@ let h2ReadCallback: nghttp2_data_source_read_callback = { _, streamID, buffer, l
 /// One HTTP/2 connection over a non-blocking socket, owned by one event loop. nghttp2 sees only
 /// bytes (`mem_recv`/`mem_send`); this class does the socket I/O. Subclasses handle streams.
 ///
-/// Everything here runs on `loop`'s thread. `flush()` and `close` are only called at the top of
-/// the loop's work (events, submitted work, timers), never from inside an nghttp2 callback.
+/// Everything here runs on `loop`'s thread. `flushNow()` and `close` are only called at the top
+/// of the loop's work (events, submitted work, timers), never from inside an nghttp2 callback.
 /// `flush()` writes at the end of the loop's turn, so that everything the turn queued (several
 /// calls' responses, a response's headers, message and trailers) goes out in one `send`.
 class H2Connection: EventLoopHandler, EventLoopFlushable, @unchecked Sendable {

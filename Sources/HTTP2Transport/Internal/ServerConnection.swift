@@ -73,7 +73,9 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
     /// The stream is gone (closed or reset by the client, or the connection broke).
     private func streamEnded(_ stream: ServerStream) {
         stream.isClosed = true
-        stream.refuseWrites()
+        // An ended response refused writes already (see `ServerStream.response`): one lock less
+        // per call.
+        if stream.response != .ended { stream.refuseWrites() }
         loop.cancelTimer(stream.deadlineTimer)
         stream.deadlineTimer = nil
         stream.handlerTask?.cancel()
@@ -178,14 +180,7 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
             continuation?.resume(throwing: RPCError(code: .cancelled, message: "the call to \(stream.path) already ended; the response message was not sent"))
             return
         }
-        stream.outbound.append(framed)
-        if let continuation {
-            if stream.outbound.hasRoom {
-                continuation.resume()
-            } else {
-                stream.outbound.waiters.append(continuation)
-            }
-        }
+        stream.outbound.append(framed, waiter: continuation)
         resumeData(stream)
     }
 
@@ -374,12 +369,10 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
             consumeStream(streamID, data.count)
             return 0
         }
-        stream.deframer.append(data)
         do {
-            let messages = try stream.deframer.completeMessages()
-            // Account the messages before the handler can read them (see ClientConnection.onData).
-            consumeStream(streamID, stream.receiveWindow.withLock { $0.received(data.count, messageBytes: messages.byteCount) })
-            for message in messages.list { stream.requestMessages.push(message) }
+            try receiveMessages(data, streamID: streamID, deframer: &stream.deframer, window: stream.receiveWindow) {
+                stream.requestMessages.push($0)
+            }
         } catch {
             consumeStream(streamID, data.count)
             let message: String

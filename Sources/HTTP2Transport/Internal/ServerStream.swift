@@ -18,7 +18,7 @@ final class ServerStream: @unchecked Sendable {
     /// The request stream failed or was answered early: further DATA is ignored.
     var ignoresRequestData = false
     var response = ResponsePhase.pending {
-        didSet { if response == .ended { refuseWrites() } }
+        didSet { if response == .ended && oldValue != .ended { refuseWrites() } }
     }
     var outbound = OutboundBuffer()
     /// Shared by the loop (bytes received) and the handler (messages read), so that reading a
@@ -48,8 +48,7 @@ final class ServerStream: @unchecked Sendable {
         let framed = MessageFramer.frame(message)
         let mustWait = writeGate.withLock { gate -> Bool? in
             if gate.isEnded { return nil }
-            gate.unsentBytes += framed.count
-            return gate.unsentBytes >= OutboundBuffer.highWaterMark
+            return gate.add(framed.count)
         }
         guard let mustWait else {
             // `path` is set before the handler starts and never changes.
@@ -148,13 +147,4 @@ final class ServerStream: @unchecked Sendable {
             }
         }
     }
-}
-
-/// The writer's view of a message stream: bytes it handed to the loop that nghttp2 has not
-/// taken yet (for backpressure), and whether writing is over (with why, where the writer must
-/// learn it).
-struct WriteGate {
-    var unsentBytes = 0
-    var isEnded = false
-    var refusal: RPCError?
 }

@@ -19,6 +19,7 @@ public struct RPCClient<Transport: ClientTransport>: Sendable {
     /// The interceptors prepared once for calls (see ``ClientNext``), and the transport.
     private let layers: ClientLayers
 
+    /// Creates a client whose calls run through `interceptors`, the first outermost, then `transport`.
     public init(transport: Transport, interceptors: [any ClientInterceptor] = []) {
         self.transport = transport
         self.interceptors = interceptors

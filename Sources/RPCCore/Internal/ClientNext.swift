@@ -132,8 +132,8 @@ final class ClientLayers: Sendable {
         }
     }
 
-    /// Runs the hooks of layer `layer` from `first` on; their admissions go to one end observer, made on the first
-    /// (one allocation for all of them). Returns what stopped them, if anything.
+    /// Runs the hooks of layer `layer` from `first` on; their admissions go to one end observer,
+    /// made on the first (one allocation for all of them). Returns what stopped them, if anything.
     @usableFromInline
     func enter(
         _ layer: Int, from first: Int, context: inout ClientContext, observer: inout CallEndObserver?

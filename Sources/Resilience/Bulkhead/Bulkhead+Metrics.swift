@@ -17,7 +17,8 @@ extension Bulkhead {
         /// Calls rejected after waiting `maxWait`.
         public var rejectedTimedOut: Int
         /// Callers whose task was cancelled while they waited. (A caller already cancelled when
-        /// it arrives is turned away with `CancellationError` and counted nowhere.)
+        /// it would have to wait is turned away with `CancellationError` and counted nowhere; one
+        /// that finds a free permit gets it.)
         public var cancelledWhileQueued: Int
 
         public var description: String {

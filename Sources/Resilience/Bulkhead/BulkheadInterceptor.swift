@@ -54,13 +54,7 @@ public struct BulkheadInterceptor: ClientInterceptor, ChainedClientInterceptor, 
     package func intercept(request: StreamingClientRequest, context: ClientContext, next: ClientNext) async throws -> StreamingClientResponse {
         let permit: Bulkhead.Permit
         do {
-            // The uncontended case without an `async` call (one frame less); else wait.
-            let bulkhead = bulkhead(for: context.descriptor)
-            if let admitted = try bulkhead.acquireWithoutWaiting() {
-                permit = admitted
-            } else {
-                permit = try await bulkhead.acquireSlowly()
-            }
+            permit = try await bulkhead(for: context.descriptor).acquire()
         } catch {
             return StreamingClientResponse(error: RPCError(from: error))
         }

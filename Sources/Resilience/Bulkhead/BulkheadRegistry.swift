@@ -27,7 +27,7 @@ public final class BulkheadRegistry: Sendable {
     private let bulkheads = Mutex<[String: Bulkhead]>([:])
     /// The bulkheads already resolved per method: the per-call lookup then builds no name
     /// string (bulkheads are never removed, so an entry never goes stale).
-    private let byMethod = Mutex(MethodCache<Bulkhead>())
+    private let byMethod = MethodCache<Bulkhead>()
 
     /// Creates an empty registry.
     ///
@@ -50,13 +50,12 @@ public final class BulkheadRegistry: Sendable {
 
     /// The bulkhead for a method, by the registry's scope.
     public func bulkhead(for descriptor: MethodDescriptor) -> Bulkhead {
-        if let bulkhead = byMethod.withLock({ $0.value(for: descriptor) }) { return bulkhead }
-        let bulkhead = switch scope {
-        case .method: bulkhead(named: descriptor.description, service: descriptor.service)
-        case .service: bulkhead(named: descriptor.service, service: descriptor.service)
+        byMethod.value(for: descriptor) {
+            switch scope {
+            case .method: bulkhead(named: descriptor.description, service: descriptor.service)
+            case .service: bulkhead(named: descriptor.service, service: descriptor.service)
+            }
         }
-        byMethod.withLock { $0.store(bulkhead, for: descriptor) }
-        return bulkhead
     }
 
     /// The bulkhead with this name, made on first use.

@@ -29,7 +29,7 @@ public final class CircuitBreakerRegistry: Sendable {
     private let breakers = Mutex<[String: CircuitBreaker]>([:])
     /// The breakers already resolved for a method without a target: the per-call lookup then
     /// builds no name string (breakers are never removed, so an entry never goes stale).
-    private let byMethod = Mutex(MethodCache<CircuitBreaker>())
+    private let byMethod = MethodCache<CircuitBreaker>()
 
     /// Creates an empty registry.
     ///
@@ -69,10 +69,7 @@ public final class CircuitBreakerRegistry: Sendable {
     /// wins when present).
     public func breaker(for descriptor: MethodDescriptor, target: String?) -> CircuitBreaker {
         guard let target, !target.isEmpty else {
-            if let breaker = byMethod.withLock({ $0.value(for: descriptor) }) { return breaker }
-            let breaker = resolve(descriptor, target: nil)
-            byMethod.withLock { $0.store(breaker, for: descriptor) }
-            return breaker
+            return byMethod.value(for: descriptor) { resolve(descriptor, target: nil) }
         }
         return resolve(descriptor, target: target)
     }

@@ -7,9 +7,10 @@ import RPCCore
 /// such as `UNAVAILABLE` or `DEADLINE_EXCEEDED`).
 ///
 /// To see a failure that arrives with the trailers, the interceptor buffers the whole response
-/// (``ResponseHandling/buffered``, the default): it is meant for unary calls. With
-/// ``ResponseHandling/streamed`` the body passes through untouched and only failures before the
-/// response headers (an open circuit, a refused connection, a Trailers-Only error) get a fallback.
+/// of a unary call (``ResponseHandling/automatic``, the default; ``ResponseHandling/buffered``
+/// buffers every call). Other calls, and every call with ``ResponseHandling/streamed``, pass
+/// the body through untouched: only failures before the response headers (an open circuit, a
+/// refused connection, a Trailers-Only error) get a fallback.
 ///
 /// The caller's own cancellation never gets a fallback. When the fallback itself fails, the call
 /// fails with the original error, whose `cause` is then the fallback's error. With no fallback
@@ -19,7 +20,6 @@ import RPCCore
 /// a retry that gave up. Inside a circuit breaker, its substitutes would count as successes and
 /// hide the outage from the breaker; inside a retry, every attempt would succeed at once with a
 /// substitute and nothing would be retried.
-///
 ///
 /// ```swift
 /// let client = RPCClient(transport: transport, interceptors: [
@@ -50,7 +50,7 @@ public struct FallbackInterceptor: ClientInterceptor, ChainedClientInterceptor {
     public let triggers: Set<Trigger>
     /// Where the substitute comes from.
     public let strategy: Strategy
-    /// Whether the response is buffered.
+    /// Which calls' responses are buffered (see ``ResponseHandling``).
     public let responseHandling: ResponseHandling
     private let time: ElapsedTime
 

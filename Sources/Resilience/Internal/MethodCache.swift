@@ -1,24 +1,36 @@
 import RPCCore
+import Synchronization
 
 /// What a registry has resolved per method, with the last method looked up in front: a client
 /// calling one method again and again (the usual case) compares two strings instead of hashing
 /// them. Entries are never removed, so none goes stale.
-struct MethodCache<Value> {
-    private var lastDescriptor: MethodDescriptor?
-    private var lastValue: Value?
-    private var all: [MethodDescriptor: Value] = [:]
-
-    mutating func value(for descriptor: MethodDescriptor) -> Value? {
-        if let lastValue, lastDescriptor == descriptor { return lastValue }
-        guard let value = all[descriptor] else { return nil }
-        lastDescriptor = descriptor
-        lastValue = value
-        return value
+final class MethodCache<Value: Sendable>: Sendable {
+    private struct State {
+        var lastDescriptor: MethodDescriptor?
+        var lastValue: Value?
+        var all: [MethodDescriptor: Value] = [:]
     }
 
-    mutating func store(_ value: Value, for descriptor: MethodDescriptor) {
-        all[descriptor] = value
-        lastDescriptor = descriptor
-        lastValue = value
+    private let state = Mutex(State())
+
+    /// The value for `descriptor`, from `resolve` the first time. `resolve` runs outside the
+    /// cache's lock (it takes the registry's own); callers racing on a new method may each run
+    /// it, so it must give the same value for the same method.
+    func value(for descriptor: MethodDescriptor, resolve: () -> Value) -> Value {
+        let cached = state.withLock { state -> Value? in
+            if let lastValue = state.lastValue, state.lastDescriptor == descriptor { return lastValue }
+            guard let value = state.all[descriptor] else { return nil }
+            state.lastDescriptor = descriptor
+            state.lastValue = value
+            return value
+        }
+        if let cached { return cached }
+        let value = resolve()
+        state.withLock { state in
+            state.all[descriptor] = value
+            state.lastDescriptor = descriptor
+            state.lastValue = value
+        }
+        return value
     }
 }
