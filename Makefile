@@ -3,7 +3,8 @@ SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
 SWIFT ?= swift
-PYTHON ?= python3
+# The interop tests and the benchmark start `python3` from PATH: grpcio is installed for it.
+PYTHON := python3
 # Build: nghttp2 headers via pkg-config. Tests also need protoc (C++ reference encodings).
 APT_PACKAGES := libnghttp2-dev pkg-config
 TEST_APT_PACKAGES := $(APT_PACKAGES) protobuf-compiler

@@ -53,7 +53,7 @@ enum InterceptorBenchmarks: BenchmarkSuite {
         let open = CircuitBreaker(name: "bench-open")
         open.forceOpen()
         let rejecting = RPCClient(transport: transport, interceptors: [CircuitBreakerInterceptor(breaker: open)])
-        if wanted("circuit breaker, open") { results.append(try await Harness.measure("circuit breaker, open: rejects (call throws)", iterations: iterations, runs: runs) {
+        if wanted("circuit breaker, open: rejects (call throws)") { results.append(try await Harness.measure("circuit breaker, open: rejects (call throws)", iterations: iterations, runs: runs) {
             do {
                 _ = try await rejecting.unary(request: request, descriptor: descriptor)
                 throw BenchmarkFailure("interceptor bench: the open breaker let a call through")

@@ -19,13 +19,9 @@ struct ServerFaults: Sendable, CustomStringConvertible {
         do {
             rule.errorRate = try flags.rate("error-rate")
         } catch { problems.append("\(error)") }
-        let codeName = flags.string("error-code", default: "UNAVAILABLE").uppercased()
-        if let code = Status.Code.allCases.first(where: { $0.description == codeName }), code != .ok {
-            rule.errorCode = code
-        } else {
-            let names = Status.Code.allCases.filter { $0 != .ok }.map(\.description).joined(separator: ", ")
-            problems.append("--error-code '\(codeName)' is not a non-OK status code; use one of \(names)")
-        }
+        do {
+            rule.errorCode = try flags.errorCode("error-code", default: .unavailable)
+        } catch { problems.append("\(error)") }
         do {
             let ms = try flags.int("latency-ms", default: 0, in: 0...3_600_000)
             if ms > 0 { rule.latency = .fixed(.milliseconds(ms)) }

@@ -13,7 +13,7 @@ import HTTP2Transport
 import RPCCore
 
 let usage = """
-    usage: example-server [--host 127.0.0.1] [--port 50051] [--error-rate 0..1] [--error-code NAME]
+    usage: example-server [--host 127.0.0.1] [--port 50051] [--error-rate 0..1] [--error-code NAME|NUMBER]
                           [--latency-ms N] [--outage-after-s S] [--outage-for-s S] [--seed N] [--run-for-s S]
       --host        an IPv4 or IPv6 address, or localhost
       --seed        0...18446744073709551615

@@ -77,14 +77,7 @@ struct FlakyServerFlags {
         }
         let problemsBeforeFaults = problems.count
         rule.errorRate = rate("error-rate")
-        let codeName = flags.string("error-code", default: "UNAVAILABLE")
-        let code = Int(codeName).flatMap(Status.Code.init(rawValue:)) ?? Status.Code.allCases.first { $0.description == codeName.uppercased() }
-        if let code, code != .ok {
-            rule.errorCode = code
-        } else {
-            let names = Status.Code.allCases.filter { $0 != .ok }.map(\.description).joined(separator: ", ")
-            problems.append("--error-code '\(codeName)' is not a non-OK status code; use one of \(names)")
-        }
+        if let code = attempt({ try flags.errorCode("error-code", default: .unavailable) }) { rule.errorCode = code }
         if flags.has("pushback-ms") {
             rule.pushbackMilliseconds = integer("pushback-ms", default: 0, in: 0...Int(Int32.max))
         }

@@ -17,6 +17,11 @@ let served: [MethodDescriptor] = {
     return router.methods
 }()
 
+// `--help` shows the usage even beside bad flags, as example-server does.
+if CommandLine.arguments.dropFirst().contains("--help") {
+    Console.line(FlakyServerFlags.usage)
+    exit(0)
+}
 let options: FlakyServerFlags
 do {
     options = try FlakyServerFlags(Array(CommandLine.arguments.dropFirst()), served: served)

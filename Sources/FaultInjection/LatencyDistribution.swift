@@ -50,11 +50,14 @@ public struct LatencyDistribution: Sendable, Hashable, CustomStringConvertible {
         return minimum + .nanoseconds(Int64((span * base).rounded(.down)))
     }
 
-    /// `5 ms latency`, `2-20 ms latency`, `2-20 ms latency, 1% tail of 800 ms`.
+    /// `5 ms latency`, `2-20 ms latency`, `500 ms-2 s latency`, `2-20 ms latency, 1% tail of 800 ms`.
     public var description: String {
-        var text = drawsBase
-            ? "\(Text.milliseconds(minimum))-\(Text.duration(maximum)) latency"
-            : "\(Text.duration(minimum)) latency"
+        // The unit is written once only when both ends are in milliseconds: `500-2 s` would
+        // read as 500 seconds.
+        let range = Text.milliseconds(maximum) < 1000
+            ? "\(Text.milliseconds(minimum))-\(Text.duration(maximum))"
+            : "\(Text.duration(minimum))-\(Text.duration(maximum))"
+        var text = drawsBase ? "\(range) latency" : "\(Text.duration(minimum)) latency"
         if tailRate > 0 { text += ", \(Text.percent(tailRate)) tail of \(Text.duration(tailLatency))" }
         return text
     }

@@ -1,4 +1,5 @@
 import ExampleServices
+import RPCCore
 import Testing
 
 /// The flag parser shared by flaky-server, example-server and example-client.
@@ -100,5 +101,24 @@ struct CommandLineFlagsTests {
             "--b must be within 1...5, got 7",
             "--c must be within 0.0...86400.0 seconds, got -2.0",
         ])
+    }
+
+    @Test("--error-code takes a status name in any case or its number, and refuses OK and unknown names (both servers read it this way)")
+    func errorCodes() throws {
+        func code(_ value: String) throws(CommandLineFlags.Error) -> Status.Code {
+            try CommandLineFlags(["--error-code", value], known: ["error-code"], switches: []).errorCode("error-code", default: .unavailable)
+        }
+        #expect(try code("RESOURCE_EXHAUSTED") == .resourceExhausted)
+        #expect(try code("resource_exhausted") == .resourceExhausted)
+        #expect(try code("14") == .unavailable)
+        #expect(try CommandLineFlags([], known: ["error-code"], switches: []).errorCode("error-code", default: .dataLoss) == .dataLoss)
+        for bad in ["OK", "0", "FINE", "99", ""] {
+            #expect(throws: CommandLineFlags.Error.self, "\(bad)") { try code(bad) }
+        }
+        do {
+            _ = try code("FINE")
+        } catch {
+            #expect(error.description.hasPrefix("--error-code 'FINE' is not a non-OK status code; use one of CANCELLED, UNKNOWN,"), "\(error)")
+        }
     }
 }

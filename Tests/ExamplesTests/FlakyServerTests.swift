@@ -185,4 +185,12 @@ struct FlakyServerTests {
         #expect(status == 0)
         #expect(output.contains("--run-for-s stop gracefully after S seconds; 0 (the default): run for ever"), "\(output)")
     }
+
+    @Test("--help beside a bad flag shows the usage (it once printed only the error and exited 2)")
+    func helpBesideBadFlag() async throws {
+        let (status, output) = try await Self.runToEnd(["--error-rate", "7", "--help"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("--run-for-s stop gracefully after S seconds"), "\(output)")
+        #expect(!output.contains("--error-rate"+" must"), "\(output)")
+    }
 }

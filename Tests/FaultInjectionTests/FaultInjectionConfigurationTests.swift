@@ -45,6 +45,10 @@ struct FaultInjectionConfigurationTests {
         rule.scope = .all
         rule.resetRate = 0.125
         #expect("\(rule)" == "30% UNAVAILABLE, 2-20 ms latency, 12.5% resets (INTERNAL_ERROR)")
+        // A range that reaches a second names both units (it once printed "500-2 s").
+        #expect("\(LatencyDistribution.uniform(.milliseconds(500) ... .seconds(2)))" == "500 ms-2 s latency")
+        #expect("\(LatencyDistribution.uniform(.milliseconds(1500) ... .milliseconds(2500)))" == "1.5 s-2.5 s latency")
+        #expect("\(LatencyDistribution.fixed(.milliseconds(5)).withTail(rate: 0.01, latency: .milliseconds(800)))" == "5 ms latency, 1% tail of 800 ms")
         #expect("\(FaultPhase(name: "outage", duration: .seconds(8), rules: [FaultRule(outage: .always)]))" == "outage for 8 s: every call fails UNAVAILABLE (outage)")
         #expect(TransportFault.ResetCode(name: "refused_stream") == .refusedStream)
         #expect(TransportFault.ResetCode(name: "bogus") == nil)
