@@ -132,6 +132,8 @@ struct DemoLoop {
                     detail = "served '\(response.message.name)'"
                 }
             } catch {
+                // Interrupted (Ctrl-C): the call did not fail, the run ended.
+                if Task.isCancelled { return }
                 call.latency = callStart.duration(to: .now)
                 call.rejected = CircuitBreakerOpenError.find(in: error) != nil
                 detail = "failed: \(error)"

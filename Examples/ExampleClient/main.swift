@@ -2,7 +2,8 @@
 // recommended resilience chain (fallback, overall timeout, retry, circuit breaker). Each second it
 // prints a live line: calls served, retried, answered by the fallback (cache or default), rejected
 // by the open breaker, failed; p50/p99 latency; the breaker's state. Breaker transitions get lines
-// of their own as they happen; --verbose adds a line per call. A summary ends the run.
+// of their own as they happen; --verbose adds a line per call. A summary ends the run, also one
+// ended early by Ctrl-C.
 //
 //   example-client [--host 127.0.0.1] [--port 50051] [--duration-s 20] [--concurrency 4]
 //                  [--interval-ms 100] [--timeout-ms 1000] [--attempt-timeout-ms 250] [--max-attempts 3]
@@ -46,7 +47,10 @@ do {
 }
 
 do {
-    let summary = try await DemoLoop(settings: settings).run()
+    let run = Task { try await DemoLoop(settings: settings).run() }
+    let interruption = Interruption(cancelling: run)
+    let summary = try await run.value
+    withExtendedLifetime(interruption) {}
     Console.line(summary.description)
     // Fallbacks hide the cause: say plainly when nothing ever answered.
     if summary.served == 0 {

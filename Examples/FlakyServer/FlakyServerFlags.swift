@@ -104,10 +104,10 @@ struct FlakyServerFlags {
         rule.hangRate = rate("hang-rate")
         rule.resetRate = rate("reset-rate")
         let resetName = flags.string("reset-code", default: "INTERNAL_ERROR")
-        if let resetCode = TransportFault.ResetCode(name: resetName) {
+        if let resetCode = TransportFault.ResetCode(name: resetName), resetCode.rawValue < TransportFault.ResetCode.names.count {
             rule.resetCode = resetCode
         } else {
-            problems.append("--reset-code '\(resetName)' is not an HTTP/2 error code name (e.g. REFUSED_STREAM) or number")
+            problems.append("--reset-code '\(resetName)' is not an HTTP/2 error code name (e.g. REFUSED_STREAM) or number in 0...13")
         }
         rule.goAwayRate = rate("goaway-rate")
         rule.dropRate = rate("drop-rate")
@@ -125,6 +125,18 @@ struct FlakyServerFlags {
             }
         }
 
+        // Flags that only qualify another fault do nothing alone: said, not silently dropped.
+        let hasOutage = flags.has("outage-after-s") || flags.string("phases", default: "").contains("outage")
+        if flags.has("pushback-ms"), !flags.has("error-rate"), !hasOutage {
+            problems.append("--pushback-ms does nothing alone: it is sent with injected errors (--error-rate) and outage failures")
+        }
+        if flags.has("error-code"), !flags.has("error-rate") {
+            problems.append("--error-code does nothing without --error-rate (the fraction of calls that fail with it)")
+        }
+        if flags.has("reset-code"), !flags.has("reset-rate") {
+            problems.append("--reset-code does nothing without --reset-rate (the fraction of calls reset with it)")
+        }
+
         let faultFlagsAreValid = problems.count == problemsBeforeFaults
         var rules = rule.isEmpty ? [] : [rule]
         var phases: [FaultPhase] = []
@@ -132,8 +144,8 @@ struct FlakyServerFlags {
             let text = flags.string("phases", default: "")
             for item in text.split(separator: ",", omittingEmptySubsequences: false) {
                 let parts = item.split(separator: ":", omittingEmptySubsequences: false)
-                guard parts.count == 2, let seconds = Double(parts[1]), seconds.isFinite, seconds > 0, seconds <= 86_400 else {
-                    problems.append("--phases item '\(item)' is not NAME:SECONDS with 0 < SECONDS <= 86400 (e.g. flaky:10)")
+                guard parts.count == 2, let seconds = Double(parts[1]), seconds.isFinite, seconds >= 0.001, seconds <= 86_400 else {
+                    problems.append("--phases item '\(item)' is not NAME:SECONDS with 0.001 <= SECONDS <= 86400 (e.g. flaky:10)")
                     continue
                 }
                 let duration = Duration.milliseconds(Int64((seconds * 1000).rounded()))
@@ -141,7 +153,8 @@ struct FlakyServerFlags {
                 case "healthy": phases.append(FaultPhase(name: "healthy", duration: duration))
                 case "flaky": phases.append(FaultPhase(name: "flaky", duration: duration, rules: rules))
                 case "outage":
-                    let outage = FaultRule(outage: .always, pushbackMilliseconds: rule.pushbackMilliseconds)
+                    // Scoped like the fault flags: `--method` limits the outage too.
+                    let outage = FaultRule(scope: rule.scope, outage: .always, pushbackMilliseconds: rule.pushbackMilliseconds)
                     phases.append(FaultPhase(name: "outage", duration: duration, rules: [outage]))
                 default:
                     problems.append("--phases has phase '\(parts[0])'; phases are healthy, flaky and outage")
@@ -155,7 +168,10 @@ struct FlakyServerFlags {
                         + Self.faultFlags.map { "--\($0)" }.joined(separator: ", ")
                 )
             }
-            // The fault flags apply only in flaky phases.
+            // The fault flags apply only in flaky phases: without one they would do nothing.
+            if !phases.contains(where: { $0.name == "flaky" }), !rule.isEmpty, faultFlagsAreValid {
+                problems.append("--phases has no flaky phase, so the fault flags would do nothing; add one (e.g. flaky:10) or drop them")
+            }
             rules = []
         }
         try flags.finish(problems)
@@ -180,6 +196,9 @@ struct FlakyServerFlags {
             parts.append("phases " + names.joined(separator: ", "))
             if let flaky = configuration.phases.first(where: { $0.name == "flaky" }) {
                 parts.append("flaky: " + (flaky.rules.isEmpty ? "no faults" : flaky.rules.map(\.description).joined(separator: "; ")))
+            }
+            if let outage = configuration.phases.first(where: { $0.name == "outage" })?.rules.first, outage.scope != .all {
+                parts.append("outage: \(outage)")
             }
         }
         parts.append(configuration.allowsMetadataFaults ? "metadata faults on" : "metadata faults off")

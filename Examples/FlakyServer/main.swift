@@ -61,7 +61,10 @@ do {
 
     // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s; a second signal stops at once
     // (printing the counters first).
-    let lifecycle = ServerLifecycle(name: "flaky-server", runFor: options.runFor, beforeImmediateExit: { Console.line(stoppedLine()) }) {
+    let lifecycle = ServerLifecycle(
+        name: "flaky-server", runFor: options.runFor, gracePeriod: configuration.shutdownGracePeriod,
+        beforeImmediateExit: { Console.line(stoppedLine()) }
+    ) {
         server.beginGracefulShutdown()
     }
 

@@ -133,6 +133,35 @@ struct ExampleExecutablesTests {
         #expect(server.terminationStatus == 0)
     }
 
+    @Test("Ctrl-C ends a run early with its summary; the calls it cut short are not counted as failed (it once died without one)")
+    func interruptPrintsSummary() async throws {
+        let (server, serverOutput) = try Self.run("flaky-server", ["--port", "0", "--quiet", "--run-for-s", "120"])
+        defer { if server.isRunning { server.terminate() } }
+        let line = await Self.offPool { Self.readLine(serverOutput, containing: "listening on") }
+        let listening = try #require(line, "flaky-server did not start")
+        let port = String(listening.dropFirst("flaky-server listening on 127.0.0.1:".count).prefix { $0.isNumber })
+
+        let (client, clientOutput) = try Self.run("example-client", ["--port", port, "--duration-s", "60", "--concurrency", "4"])
+        defer { if client.isRunning { client.terminate() } }
+        let first = await Self.offPool { Self.readLine(clientOutput, containing: "| calls ") }
+        try #require(first != nil, "no live line")
+        client.interrupt()
+        let rest = await Self.offPool { () -> String in
+            let data = clientOutput.fileHandleForReading.readDataToEndOfFile()
+            client.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(client.terminationStatus == 0, "\(rest)")
+        #expect(rest.contains("example-client: interrupted; ending the calls in flight and printing the summary"), "\(rest)")
+        let summary = try #require(Summary(rest), "no summary line:\n\(rest)")
+        #expect(summary.served > 0)
+        #expect(summary.failed == 0, "\(rest)")
+        #expect(summary.calls == summary.served + summary.fallback + summary.failed)
+        // The run ended at the interrupt, not after its 60 s.
+        let elapsed = try #require(rest.firstMatch(of: #/calls in ([0-9.]+) s/#).flatMap { Double($0.1) }, "\(rest)")
+        #expect(elapsed < 30, "\(rest)")
+    }
+
     @Test("with no server, the client says that no call was served and exits 1")
     func noServer() async throws {
         let port = String(try Self.freePort())

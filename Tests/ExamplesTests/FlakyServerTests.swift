@@ -55,6 +55,8 @@ struct FlakyServerTests {
             return String(decoding: data, as: UTF8.self)
         }
         #expect(server.terminationStatus == 0, "\(rest)")
+        // The first signal says what happens next, so a draining server does not look stuck.
+        #expect(rest.contains("flaky-server: stopping: draining calls in flight (calls still running after 5 s are cancelled); a second signal stops now\n"), "\(rest)")
         #expect(rest.contains("flaky-server: injected error /echo.v1.Echo/Get: NOT_FOUND [metadata]"), "\(rest)")
         #expect(rest.contains("flaky-server: injected reset /echo.v1.Echo/Get: RST_STREAM INTERNAL_ERROR [metadata]"), "\(rest)")
         #expect(rest.contains("flaky-server: injected error /catalog.v1.Catalog/GetProduct: UNAVAILABLE\n"), "\(rest)")
@@ -192,5 +194,50 @@ struct FlakyServerTests {
         #expect(status == 0, "\(output)")
         #expect(output.contains("--run-for-s stop gracefully after S seconds"), "\(output)")
         #expect(!output.contains("--error-rate"+" must"), "\(output)")
+    }
+
+    @Test("flags that would do nothing exit 2 saying so (they were once dropped silently); reset codes and phase lengths are checked by the flags")
+    func flagsThatDoNothing() async throws {
+        for (arguments, expected) in [
+            (["--pushback-ms", "100"], ["--pushback-ms does nothing alone: it is sent with injected errors (--error-rate) and outage failures"]),
+            (["--error-code", "NOT_FOUND"], ["--error-code does nothing without --error-rate (the fraction of calls that fail with it)"]),
+            (["--reset-code", "REFUSED_STREAM"], ["--reset-code does nothing without --reset-rate (the fraction of calls reset with it)"]),
+            (["--phases", "healthy:5,outage:5", "--error-rate", "0.3"],
+             ["--phases has no flaky phase, so the fault flags would do nothing; add one (e.g. flaky:10) or drop them"]),
+            (["--reset-rate", "0.1", "--reset-code", "99"],
+             ["--reset-code '99' is not an HTTP/2 error code name (e.g. REFUSED_STREAM) or number in 0...13"]),
+            (["--phases", "healthy:0.0001,flaky:1", "--error-rate", "0.3"],
+             ["--phases item 'healthy:0.0001' is not NAME:SECONDS with 0.001 <= SECONDS <= 86400 (e.g. flaky:10)"]),
+        ] {
+            let (status, output) = try await Self.runToEnd(arguments + ["--run-for-s", "0.1"])
+            #expect(status == 2, "\(arguments): \(output)")
+            #expect(Self.problems(output) == expected, "\(arguments): \(output)")
+        }
+        // With what they qualify, they run.
+        for arguments in [
+            ["--error-rate", "0.1", "--error-code", "NOT_FOUND", "--pushback-ms", "100"],
+            ["--phases", "healthy:1,outage:1", "--pushback-ms", "100"],
+            ["--reset-rate", "0.1", "--reset-code", "13"],
+        ] {
+            let (status, output) = try await Self.runToEnd(["--port", "0", "--run-for-s", "0.1", "--quiet"] + arguments)
+            #expect(status == 0, "\(arguments): \(output)")
+        }
+    }
+
+    @Test("--method limits an outage phase to that method or service (it once took every method down)")
+    func outagePhaseScopedByMethod() async throws {
+        let (server, output) = try ExampleExecutablesTests.run("flaky-server", [
+            "--port", "0", "--method", "/catalog.v1.Catalog", "--phases", "outage:30", "--run-for-s", "120", "--quiet",
+        ])
+        defer { if server.isRunning { server.terminate() } }
+        let line = await ExampleExecutablesTests.offPool { ExampleExecutablesTests.readLine(output, containing: "listening on") }
+        let listening = try #require(line, "flaky-server did not start")
+        #expect(listening.contains("phases outage (then for ever); outage: every call fails UNAVAILABLE (outage) (for /catalog.v1.Catalog)"), "\(listening)")
+        let portText = listening.dropFirst("flaky-server listening on 127.0.0.1:".count).prefix { $0.isNumber }
+        let port = try #require(Int(portText))
+        let client = RPCClient(transport: try HTTP2ClientTransport(target: .ipv4(host: "127.0.0.1", port: port)))
+        #expect(await Self.call(client, Self.echoGet) == .ok)
+        #expect(await Self.call(client, Self.getProduct) == .unavailable)
+        await client.close()
     }
 }

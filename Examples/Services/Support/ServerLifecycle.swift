@@ -4,7 +4,8 @@ import Synchronization
 
 /// How the example servers stop: the first SIGINT or SIGTERM, or the end of a run-for time,
 /// begins a graceful shutdown (calls in flight drain); a second signal stops the process at once
-/// with status 130, saying so on standard error as `<name>: second signal, stopping now`.
+/// with status 130, saying so on standard error as `<name>: second signal, stopping now`. The
+/// first signal says on standard error that the server is draining, so it does not look stuck.
 ///
 /// Create it once the server exists and keep it alive while the server serves: the signal
 /// handlers live as long as it does. Creating it makes the process ignore SIGINT and SIGTERM's
@@ -24,6 +25,8 @@ public final class ServerLifecycle {
     /// - Parameters:
     ///   - name: The executable's name, starting its second-signal message.
     ///   - runFor: Begin the graceful shutdown after this long; zero (the default): never.
+    ///   - gracePeriod: How long the server lets calls drain before cancelling them, for the
+    ///     first signal's message; `nil` (the default): not said.
     ///   - beforeImmediateExit: Runs on a second signal just before the process exits, e.g. to
     ///     print counters that the graceful path would have printed.
     ///   - beginGracefulShutdown: Starts draining the server; called at most once per signal
@@ -31,6 +34,7 @@ public final class ServerLifecycle {
     public init(
         name: String,
         runFor: Duration = .zero,
+        gracePeriod: Duration? = nil,
         beforeImmediateExit: @escaping @Sendable () -> Void = {},
         beginGracefulShutdown: @escaping @Sendable () -> Void
     ) {
@@ -47,6 +51,8 @@ public final class ServerLifecycle {
                     beforeImmediateExit()
                     exit(130)
                 }
+                let limit = gracePeriod.map { " (calls still running after \($0.components.seconds) s are cancelled)" } ?? ""
+                Console.error("\(name): stopping: draining calls in flight\(limit); a second signal stops now\n")
                 beginGracefulShutdown()
             }
             source.resume()
