@@ -12,7 +12,8 @@
 public struct FaultPhase: Sendable, Hashable, CustomStringConvertible {
     /// A name for people, e.g. `flaky`.
     public var name: String
-    /// How long the phase lasts (more than zero); ignored for the last phase.
+    /// How long the phase lasts (more than zero, at most a day); the last phase lasts for ever,
+    /// but its duration is validated all the same (it shows in descriptions).
     public var duration: Duration
     /// The rules of this phase; outage windows in them count from the phase's start.
     public var rules: [FaultRule]
