@@ -51,6 +51,18 @@ import Testing
         #expect(registry.all.count == 3)
     }
 
+    @Test func aTargetedInterceptorUsesTheRegistrysBreakersPerMethod() {
+        let registry = CircuitBreakerRegistry()
+        let targeted = CircuitBreakerInterceptor(registry: registry, target: "catalog-a:50051")
+        // Looked up twice (the second from the interceptor's own cache): the registry's instance.
+        #expect(targeted.breaker(for: getProduct) === registry.breaker(for: getProduct, target: "catalog-a:50051"))
+        #expect(targeted.breaker(for: getProduct) === registry.breaker(for: getProduct, target: "catalog-a:50051"))
+        #expect(targeted.breaker(for: listProducts) === registry.breaker(for: listProducts, target: "catalog-a:50051"))
+        #expect(targeted.breaker(for: getProduct) !== targeted.breaker(for: listProducts))
+        // An empty target is no target.
+        #expect(CircuitBreakerInterceptor(registry: registry, target: "").breaker(for: getProduct) === registry.breaker(for: getProduct))
+    }
+
     @Test func serviceScopeSharesOneBreakerPerService() {
         let registry = CircuitBreakerRegistry(scope: .service)
         #expect(registry.breaker(for: getProduct) === registry.breaker(for: listProducts))

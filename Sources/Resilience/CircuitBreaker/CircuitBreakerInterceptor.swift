@@ -24,7 +24,10 @@ import RPCCore
 public struct CircuitBreakerInterceptor: ClientInterceptor, ChainedClientInterceptor, ClientCallHook {
     private enum Breakers: Sendable {
         case single(CircuitBreaker)
-        case registry(CircuitBreakerRegistry, target: String?)
+        case registry(CircuitBreakerRegistry)
+        /// Per target: the interceptor remembers the target's breakers itself, so a call
+        /// builds no `target/service/method` name and takes no registry lock.
+        case targeted(CircuitBreakerRegistry, target: String, cache: MethodCache<CircuitBreaker>)
     }
 
     private let breakers: Breakers
@@ -41,7 +44,11 @@ public struct CircuitBreakerInterceptor: ClientInterceptor, ChainedClientInterce
     /// address), per target and method, so clients of different servers sharing one registry
     /// trip independently.
     public init(registry: CircuitBreakerRegistry, target: String? = nil, classifier: Classifier = .default) {
-        breakers = .registry(registry, target: target)
+        if let target, !target.isEmpty {
+            breakers = .targeted(registry, target: target, cache: MethodCache())
+        } else {
+            breakers = .registry(registry)
+        }
         self.classifier = classifier
     }
 
@@ -49,7 +56,9 @@ public struct CircuitBreakerInterceptor: ClientInterceptor, ChainedClientInterce
     public func breaker(for descriptor: MethodDescriptor) -> CircuitBreaker {
         switch breakers {
         case .single(let breaker): breaker
-        case .registry(let registry, let target): registry.breaker(for: descriptor, target: target)
+        case .registry(let registry): registry.breaker(for: descriptor)
+        case .targeted(let registry, let target, let cache):
+            cache.value(for: descriptor) { registry.breaker(for: descriptor, target: target) }
         }
     }
 
