@@ -50,6 +50,23 @@ final class AsyncMessageBuffer<Element: Sendable>: Sendable {
         }
     }
 
+    /// Ends the sequence with the error `makeError` builds, discarding buffered elements, as
+    /// `finish(throwing:discardBuffered: true)`; `makeError` runs only if the sequence had not
+    /// ended yet (usually it has: no error is built for a call that completed).
+    func finish(discardingBufferedWithError makeError: () -> any Error) {
+        let (waiter, error) = state.withLock { state -> (CheckedContinuation<Element?, any Error>?, (any Error)?) in
+            guard !state.ended else { return (nil, nil) }
+            let error = makeError()
+            state.ended = true
+            state.error = error
+            state.items.removeAll()
+            state.head = 0
+            defer { state.waiter = nil }
+            return (state.waiter, error)
+        }
+        if let waiter, let error { waiter.resume(throwing: error) }
+    }
+
     /// The next element; `nil` at a clean end. `onCancel` runs if the waiting task is cancelled.
     func next(onCancel: @escaping @Sendable () -> Void) async throws -> Element? {
         try await withTaskCancellationHandler {
@@ -139,6 +156,9 @@ struct OutboundBuffer {
         defer { waiters = [] }
         return waiters
     }
+
+    /// Whether writers wait for room.
+    var hasWaiters: Bool { !waiters.isEmpty }
 
     mutating func failWaiters(_ error: any Error) {
         let pending = waiters

@@ -80,9 +80,13 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
         stream.deadlineTimer = nil
         stream.handlerTask?.cancel()
         stream.handlerTask = nil
-        let error = RPCError(code: .cancelled, message: "the client cancelled the call to \(stream.path) or the connection from \(peerDescription) closed")
-        stream.requestMessages.finish(throwing: error, discardBuffered: true)
-        stream.outbound.failWaiters(error)
+        // Built only when someone will see it: a call that completed has nothing left to fail.
+        let peer = peerDescription
+        func error() -> RPCError {
+            RPCError(code: .cancelled, message: "the client cancelled the call to \(stream.path) or the connection from \(peer) closed")
+        }
+        stream.requestMessages.finish(discardingBufferedWithError: error)
+        if stream.outbound.hasWaiters { stream.outbound.failWaiters(error()) }
     }
 
     // MARK: Responses (run as loop work, outside callbacks)
