@@ -237,6 +237,8 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
         stream.headerBytes += name.utf8.count + value.utf8.count + 32
         // Over the limit, keep only what routing and errors need; the call is refused below.
         if stream.headerBytes <= configuration.maxHeaderListBytes || name.hasPrefix(":") {
+            // Room for a usual request's headers at once, instead of growing 1, 2, 4, 8.
+            if stream.headerFields.capacity == 0 { stream.headerFields.reserveCapacity(16) }
             stream.headerFields.append((name, value))
         }
         return 0
