@@ -41,6 +41,21 @@ enum NGHTTP2 {
         nghttp2_settings_entry(settings_id: Int32(id.rawValue), value: UInt32(clamping: value))
     }
 
+    /// Header names and values common in gRPC and too long for a small string: `headerText`
+    /// returns these literals, which need no allocation, instead of copying the bytes.
+    private static let commonHeaderTexts: [String] = ["application/grpc", "grpc-accept-encoding", "application/grpc+proto"]
+
+    /// A received header name or value as a string (invalid UTF-8 repaired, as `String(decoding:)`).
+    static func headerText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // Strings of up to 15 bytes are stored inline: only longer ones cost an allocation.
+        if bytes.count > 15 {
+            for text in commonHeaderTexts where text.utf8.count == bytes.count && text.utf8.elementsEqual(bytes) {
+                return text
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Calls `body` with an `nghttp2_nv` array for `fields`, valid only during the call (nghttp2
     /// copies submitted headers).
     static func withHeaders<R>(_ fields: [(String, String)], _ body: (UnsafePointer<nghttp2_nv>?, Int) -> R) -> R {
@@ -95,8 +110,8 @@ private let onBeginHeaders: nghttp2_on_begin_headers_callback = { _, frame, user
 private let onHeader: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, userData in
     guard let frame, let name, let value else { return 0 }
     // The buffers live only for this call: copy them.
-    let nameText = String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self)
-    let valueText = String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
+    let nameText = NGHTTP2.headerText(UnsafeBufferPointer(start: name, count: nameLength))
+    let valueText = NGHTTP2.headerText(UnsafeBufferPointer(start: value, count: valueLength))
     return connection(userData).onHeader(streamID: frame.pointee.hd.stream_id, name: nameText, value: valueText)
 }
 
