@@ -264,6 +264,17 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
 
     /// `application/grpc`, optionally followed by `+format` or `;parameters`.
     static func isGRPCContentType(_ value: String) -> Bool {
+        // ASCII (the usual case): compare bytes, lowercasing as `lowercased()` would, without
+        // building a lowered copy. For ASCII, characters and bytes are the same.
+        let bytes = value.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            let prefix = "application/grpc".utf8
+            guard bytes.count >= prefix.count else { return false }
+            let lowered = bytes.lazy.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+            guard lowered.starts(with: prefix) else { return false }
+            guard let next = bytes.dropFirst(prefix.count).first else { return true }
+            return next == UInt8(ascii: "+") || next == UInt8(ascii: ";")
+        }
         let lowered = value.lowercased()
         guard lowered.hasPrefix("application/grpc") else { return false }
         let rest = lowered.dropFirst("application/grpc".count)
