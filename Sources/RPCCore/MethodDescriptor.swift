@@ -18,9 +18,14 @@ public struct MethodDescriptor: Sendable, Hashable, CustomStringConvertible {
     /// Parses an HTTP/2 `:path` of the form `/service/method`; `nil` when it is not one.
     public init?(path: String) {
         guard path.hasPrefix("/") else { return nil }
-        let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        self.init(service: String(parts[0]), method: String(parts[1]))
+        // Exactly one "/" after the first, with text on both sides (as splitting at "/" into two
+        // non-empty parts, without the array).
+        let rest = path.dropFirst()
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let service = rest[..<slash]
+        let method = rest[rest.index(after: slash)...]
+        guard !service.isEmpty, !method.isEmpty, !method.contains("/") else { return nil }
+        self.init(service: String(service), method: String(method))
     }
 
     /// The HTTP/2 `:path`: `/service/method`.
