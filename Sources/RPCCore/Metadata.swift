@@ -57,6 +57,11 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     public func makeIterator() -> IndexingIterator<[Element]> { elements.makeIterator() }
 
+    /// Makes room for `minimumCapacity` pairs, so that adding them grows the storage once.
+    package mutating func reserveCapacity(_ minimumCapacity: Int) {
+        elements.reserveCapacity(minimumCapacity)
+    }
+
     /// Appends a string value.
     public mutating func addString(_ value: String, forKey key: String) {
         elements.append(Element(key: key.lowercased(), value: .string(value)))

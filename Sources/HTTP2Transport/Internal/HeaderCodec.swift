@@ -45,8 +45,10 @@ enum HeaderCodec {
     /// `-bin` values are base64-decoded (a comma may join several); undecodable ones are dropped.
     static func metadata(from fields: Fields) -> Metadata {
         var metadata = Metadata()
-        for (name, value) in fields {
+        for (index, (name, value)) in fields.enumerated() {
             if name.hasPrefix(":") || hiddenOnReceive.contains(name) { continue }
+            // Room for every field left at the first kept one: one allocation, none if none is kept.
+            if metadata.isEmpty { metadata.reserveCapacity(fields.count - index) }
             if name.hasSuffix("-bin") {
                 for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                     let trimmed = part.trimmingSpaces()
