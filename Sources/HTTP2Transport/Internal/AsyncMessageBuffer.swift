@@ -117,6 +117,12 @@ struct OutboundBuffer {
             bytes.removeAll(keepingCapacity: true)
             offset = 0
         }
+        // Nothing queued and no storage yet (a unary response's one message): take the
+        // message's own storage instead of allocating a copy.
+        if bytes.capacity == 0 && offset == 0 {
+            bytes = more
+            return
+        }
         bytes.append(contentsOf: more)
     }
 
