@@ -78,6 +78,14 @@ package struct MessageDeframer: Sendable {
         guard length <= maxMessageBytes else { throw .messageTooLarge(length: length, limit: maxMessageBytes) }
         guard available - MessageFramer.prefixLength >= length else { return nil }
         let start = readIndex + MessageFramer.prefixLength
+        if readIndex == 0 && start + length == buffer.count {
+            // The buffer holds just this message (usually: one message per DATA frame): hand its
+            // storage over, prefix removed in place, instead of copying into a new array.
+            var message: [UInt8] = []
+            swap(&message, &buffer)
+            message.removeFirst(MessageFramer.prefixLength)
+            return message
+        }
         let message = Array(buffer[start..<start + length])
         readIndex = start + length
         if readIndex == buffer.count {
