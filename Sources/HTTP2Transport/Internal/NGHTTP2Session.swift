@@ -56,19 +56,25 @@ enum NGHTTP2 {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Calls `body` with an `nghttp2_nv` array for `fields`, valid only during the call (nghttp2
-    /// copies submitted headers).
-    static func withHeaders<R>(_ fields: [(String, String)], _ body: (UnsafePointer<nghttp2_nv>?, Int) -> R) -> R {
+    /// Calls `body` with an `nghttp2_nv` array for `fields` then `more`, valid only during the
+    /// call (nghttp2 copies submitted headers). Two lists, so that fixed headers and metadata need
+    /// not be joined into a new array first.
+    static func withHeaders<R>(
+        _ fields: [(String, String)], followedBy more: [(String, String)] = [], _ body: (UnsafePointer<nghttp2_nv>?, Int) -> R
+    ) -> R {
         var total = 0
         for (name, value) in fields { total += name.utf8.count + value.utf8.count }
+        for (name, value) in more { total += name.utf8.count + value.utf8.count }
+        let count = fields.count + more.count
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
-        let nva = UnsafeMutablePointer<nghttp2_nv>.allocate(capacity: max(fields.count, 1))
+        let nva = UnsafeMutablePointer<nghttp2_nv>.allocate(capacity: max(count, 1))
         defer {
             bytes.deallocate()
             nva.deallocate()
         }
         var offset = 0
-        for (index, (name, value)) in fields.enumerated() {
+        var index = 0
+        func add(_ name: String, _ value: String) {
             let namePointer = bytes + offset
             for byte in name.utf8 { bytes[offset] = byte; offset += 1 }
             let valuePointer = bytes + offset
@@ -78,8 +84,11 @@ enum NGHTTP2 {
                 namelen: name.utf8.count, valuelen: value.utf8.count,
                 flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)
             ))
+            index += 1
         }
-        return body(UnsafePointer(nva), fields.count)
+        for (name, value) in fields { add(name, value) }
+        for (name, value) in more { add(name, value) }
+        return body(UnsafePointer(nva), count)
     }
 
     /// The callbacks shared by every session; each recovers its connection from `user_data`.

@@ -102,8 +102,8 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
         stream.ignoresRequestData = true
         loop.cancelTimer(stream.deadlineTimer)
         stream.deadlineTimer = nil
-        let fields = [(":status", String(httpStatus)), ("content-type", "application/grpc"), ("grpc-accept-encoding", "identity")] + statusFields
-        _ = NGHTTP2.withHeaders(fields) { nva, count in
+        let fields = [(":status", String(httpStatus)), ("content-type", "application/grpc"), ("grpc-accept-encoding", "identity")]
+        _ = NGHTTP2.withHeaders(fields, followedBy: statusFields) { nva, count in
             nghttp2_submit_response(session, stream.streamID, nva, count, nil)
         }
     }
@@ -111,10 +111,10 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
     func sendHeaders(_ stream: ServerStream, _ metadataFields: HeaderCodec.Fields) {
         guard !stream.isClosed, stream.response == .pending, let session else { return }
         stream.response = .headersSent
-        let fields = [(":status", "200"), ("content-type", "application/grpc"), ("grpc-accept-encoding", "identity")] + metadataFields
+        let fields = [(":status", "200"), ("content-type", "application/grpc"), ("grpc-accept-encoding", "identity")]
         var provider = nghttp2_data_provider()
         provider.read_callback = h2ReadCallback
-        _ = NGHTTP2.withHeaders(fields) { nva, count in
+        _ = NGHTTP2.withHeaders(fields, followedBy: metadataFields) { nva, count in
             nghttp2_submit_response(session, stream.streamID, nva, count, &provider)
         }
         flush()
