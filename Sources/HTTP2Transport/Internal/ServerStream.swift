@@ -93,6 +93,7 @@ final class ServerStream: @unchecked Sendable {
     static func statusFields(code: Status.Code, message: String, metadata: Metadata) -> HeaderCodec.Fields {
         do {
             let metadataFields = try HeaderCodec.fields(from: metadata)
+            if code == .ok && message.isEmpty && metadataFields.isEmpty { return okStatusFields }
             var fields: HeaderCodec.Fields = [("grpc-status", String(code.rawValue))]
             if !message.isEmpty { fields.append(("grpc-message", PercentEncoding.encode(message))) }
             return fields + metadataFields
@@ -100,6 +101,9 @@ final class ServerStream: @unchecked Sendable {
             return [("grpc-status", String(Status.Code.internal.rawValue)), ("grpc-message", PercentEncoding.encode("server handler returned invalid metadata: \(error.message)"))]
         }
     }
+
+    /// The usual end of a call, shared instead of built per call.
+    private static let okStatusFields: HeaderCodec.Fields = [("grpc-status", String(Status.Code.ok.rawValue))]
 
     static func statusFields(_ error: RPCError) -> HeaderCodec.Fields {
         statusFields(code: error.code, message: error.message, metadata: error.metadata)
