@@ -69,22 +69,16 @@ final class AsyncMessageBuffer<Element: Sendable>: Sendable {
 
     /// The next element; `nil` at a clean end. `onCancel` runs if the waiting task is cancelled.
     func next(onCancel: @escaping @Sendable () -> Void) async throws -> Element? {
-        try await withTaskCancellationHandler {
+        // Fast path: an element or the end is already here (a unary request's message usually
+        // is), so no continuation or cancellation handler is needed. A cancelled task takes the
+        // slow path, where `onCancel` runs at once, as before.
+        if !Task.isCancelled, let outcome = state.withLock({ Self.takeReady(&$0) }) {
+            return try outcome.get()
+        }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
                 let outcome = state.withLock { state -> Result<Element?, any Error>? in
-                    if state.head < state.items.count {
-                        let element = state.items[state.head]
-                        state.head += 1
-                        if state.head == state.items.count {
-                            state.items.removeAll(keepingCapacity: true)
-                            state.head = 0
-                        }
-                        return .success(element)
-                    }
-                    if state.ended {
-                        if let error = state.error { return .failure(error) }
-                        return .success(nil)
-                    }
+                    if let ready = Self.takeReady(&state) { return ready }
                     state.waiter = continuation
                     return nil
                 }
@@ -93,6 +87,24 @@ final class AsyncMessageBuffer<Element: Sendable>: Sendable {
         } onCancel: {
             onCancel()
         }
+    }
+
+    /// The next buffered element, or the end; `nil` if the reader must wait.
+    private static func takeReady(_ state: inout State) -> Result<Element?, any Error>? {
+        if state.head < state.items.count {
+            let element = state.items[state.head]
+            state.head += 1
+            if state.head == state.items.count {
+                state.items.removeAll(keepingCapacity: true)
+                state.head = 0
+            }
+            return .success(element)
+        }
+        if state.ended {
+            if let error = state.error { return .failure(error) }
+            return .success(nil)
+        }
+        return nil
     }
 }
 
