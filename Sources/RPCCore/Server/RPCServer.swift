@@ -46,7 +46,7 @@ public struct RPCServer<Transport: ServerTransport>: Sendable {
 
     private func run(index: Int, request: StreamingServerRequest, context: ServerContext) async throws -> StreamingServerResponse {
         if index == interceptors.count {
-            guard let handler = router.handler(forPath: context.descriptor.path) else {
+            guard let handler = router.handler(for: context.descriptor) else {
                 return StreamingServerResponse(error: RPCError(
                     code: .unimplemented,
                     message: "method \(context.descriptor.path) is not implemented by this server"
