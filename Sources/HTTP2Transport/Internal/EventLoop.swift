@@ -29,7 +29,7 @@ final class EventLoop: @unchecked Sendable {
     /// `epoll_wait`: only then does `execute` write the eventfd. A loop that is running drains
     /// the queue before it blocks again, so waking it would cost two syscalls for nothing.
     private struct Submissions {
-        var work: [Work] = []
+        var work: [QueuedWork] = []
         var sleeping = false
     }
 
@@ -42,7 +42,12 @@ final class EventLoop: @unchecked Sendable {
     /// turn, however many responses, messages and window updates the turn queued.
     private var toFlush: [any EventLoopFlushable] = []
     private var flushing: [any EventLoopFlushable] = []
-    private var running: [Work] = []
+    private var running: [QueuedWork] = []
+    /// Work kept in a struct is stored as it is called: queueing a closure bare in an array
+    /// would allocate a conversion thunk for each.
+    private struct QueuedWork {
+        let run: Work
+    }
 
     init(name: String) {
         self.name = name
@@ -62,7 +67,7 @@ final class EventLoop: @unchecked Sendable {
     /// inside an nghttp2 callback.
     func execute(_ work: @escaping Work) {
         let mustWake = queue.withLock { queue in
-            queue.work.append(work)
+            queue.work.append(QueuedWork(run: work))
             defer { queue.sleeping = false }
             return queue.sleeping
         }
@@ -163,7 +168,7 @@ final class EventLoop: @unchecked Sendable {
         while true {
             queue.withLock { queue in swap(&queue.work, &running) }
             if running.isEmpty { return }
-            for work in running { work() }
+            for work in running { work.run() }
             running.removeAll(keepingCapacity: true)
         }
     }
