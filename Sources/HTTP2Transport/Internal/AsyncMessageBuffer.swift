@@ -220,7 +220,8 @@ struct ReceiveWindow {
 
 /// The writer's view of a message stream: bytes it handed to the loop that nghttp2 has not
 /// taken yet (for backpressure), and whether writing is over: `isEnded` for a server response,
-/// `refusal` for a client request, whose writer must learn why.
+/// `refusal` for a client request, whose writer must learn why (or `isEnded` once the call
+/// succeeded: the writer's error is then built only if it writes).
 struct WriteGate {
     var unsentBytes = 0
     var isEnded = false

@@ -80,7 +80,13 @@ final class ClientStream: @unchecked Sendable {
             self.headContinuation = nil
             headContinuation.resume(returning: .success([:]))
         }
-        cleanUp(RPCError(code: .cancelled, message: "the call to \(path) already ended; request messages are no longer sent"))
+        // The error for later writes is built only if one comes.
+        cleanUp(nil)
+    }
+
+    /// What a write after a successful end throws.
+    private var alreadyEndedError: RPCError {
+        RPCError(code: .cancelled, message: "the call to \(path) already ended; request messages are no longer sent")
     }
 
     /// Response headers arrived: the caller gets its response.
@@ -90,15 +96,17 @@ final class ClientStream: @unchecked Sendable {
         headContinuation.resume(returning: .success(metadata))
     }
 
-    private func cleanUp(_ error: RPCError) {
+    /// `error` is why writes now fail; `nil` after a success (see `alreadyEndedError`).
+    private func cleanUp(_ error: RPCError?) {
         writeGate.withLock { gate in
-            if gate.refusal == nil { gate.refusal = error }
+            guard gate.refusal == nil, !gate.isEnded else { return }
+            if let error { gate.refusal = error } else { gate.isEnded = true }
         }
         loop.cancelTimer(deadlineTimer)
         deadlineTimer = nil
         producerTask?.cancel()
         producerTask = nil
-        outbound.failWaiters(error)
+        if outbound.hasWaiters { outbound.failWaiters(error ?? alreadyEndedError) }
     }
 
     /// Starts sending the request. Called on the loop. A single-message request (unary, nothing
@@ -137,6 +145,7 @@ final class ClientStream: @unchecked Sendable {
         // a write racing the end always could, and the next write throws.
         let mustWait = try writeGate.withLock { gate throws(RPCError) -> Bool in
             if let refusal = gate.refusal { throw refusal }
+            if gate.isEnded { throw alreadyEndedError }
             return gate.add(framed.count)
         }
         if !mustWait {
