@@ -14,6 +14,8 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
     private let configuration: HTTP2ServerTransport.Configuration
     private var streams: [Int32: ServerStream] = [:]
     private var shuttingDown = false
+    /// Storage for the next request's header fields, kept from the last request handled.
+    private var spareHeaderFields: HeaderCodec.Fields = []
 
     init(fd: Int32, loop: EventLoop, core: ServerCore, handler: @escaping Handler, peer: String) {
         self.core = core
@@ -224,7 +226,9 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
 
     override func onBeginHeaders(streamID: Int32, category: UInt32) -> Int32 {
         if category == NGHTTP2_HCAT_REQUEST.rawValue {
-            streams[streamID] = ServerStream(streamID: streamID, connection: self, maxMessageBytes: configuration.maxRequestMessageBytes)
+            let stream = ServerStream(streamID: streamID, connection: self, maxMessageBytes: configuration.maxRequestMessageBytes)
+            swap(&stream.headerFields, &spareHeaderFields)
+            streams[streamID] = stream
         } else if let stream = streams[streamID] {
             stream.headerFields = []
             stream.headerBytes = 0
@@ -282,8 +286,16 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
     }
 
     private func handleRequest(_ stream: ServerStream, endStream: Bool) {
+        var fields = stream.headerFields
+        stream.headerFields = []
+        handleRequest(stream, fields: fields, endStream: endStream)
+        // The fields are read: their storage serves the next request's (one allocation fewer).
+        fields.removeAll(keepingCapacity: true)
+        spareHeaderFields = fields
+    }
+
+    private func handleRequest(_ stream: ServerStream, fields: HeaderCodec.Fields, endStream: Bool) {
         guard let session else { return }
-        let fields = stream.headerFields
         stream.path = HeaderCodec.first(":path", in: fields) ?? ""
         let method = HeaderCodec.first(":method", in: fields) ?? ""
         guard method == "POST" else {
