@@ -70,6 +70,28 @@ struct MessageFramingTests {
         }
     }
 
+    @Test("a message alone in the buffer is handed over; one gathered over many frames keeps no doubled room")
+    func handedOverMessagesKeepLittleSpareRoom() throws {
+        // One message, one chunk: the buffer's own storage becomes the message.
+        var deframer = MessageDeframer()
+        deframer.append(MessageFramer.frame([1, 2, 3]))
+        #expect(try deframer.next() == [1, 2, 3])
+        #expect(deframer.bufferedByteCount == 0)
+        // A 600,000-byte message in 16 KiB chunks: the buffer grew by doubling; the message must not
+        // keep that spare room (with the hand-over alone it held 1,056,720 bytes of capacity).
+        let big = (0..<600_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let framed = MessageFramer.frame(big)
+        var chunked = MessageDeframer(maxMessageBytes: 4 << 20)
+        var out: [[UInt8]] = []
+        for start in stride(from: 0, to: framed.count, by: 16_384) {
+            chunked.append(framed[start..<min(start + 16_384, framed.count)])
+            while let message = try chunked.next() { out.append(message) }
+        }
+        #expect(out.count == 1)
+        #expect(out.first == big)
+        #expect((out.first?.capacity ?? 0) <= big.count + max(4096, big.count / 8), "capacity \(out.first?.capacity ?? 0)")
+    }
+
     @Test func byteByByte() throws {
         var deframer = MessageDeframer()
         var out: [[UInt8]] = []

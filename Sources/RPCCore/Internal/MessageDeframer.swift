@@ -78,9 +78,11 @@ package struct MessageDeframer: Sendable {
         guard length <= maxMessageBytes else { throw .messageTooLarge(length: length, limit: maxMessageBytes) }
         guard available - MessageFramer.prefixLength >= length else { return nil }
         let start = readIndex + MessageFramer.prefixLength
-        if readIndex == 0 && start + length == buffer.count {
+        if readIndex == 0 && start + length == buffer.count && buffer.capacity - buffer.count <= max(4096, length / 8) {
             // The buffer holds just this message (usually: one message per DATA frame): hand its
-            // storage over, prefix removed in place, instead of copying into a new array.
+            // storage over, prefix removed in place, instead of copying into a new array. Not
+            // when the buffer grew with much room to spare (a large message gathered over many
+            // frames): the message would keep that room for as long as it lives.
             var message: [UInt8] = []
             swap(&message, &buffer)
             message.removeFirst(MessageFramer.prefixLength)
