@@ -68,7 +68,9 @@ final class AsyncMessageBuffer<Element: Sendable>: Sendable {
     }
 
     /// The next element; `nil` at a clean end. `onCancel` runs if the waiting task is cancelled.
-    func next(onCancel: @escaping @Sendable () -> Void) async throws -> Element? {
+    /// It does not escape (the cancellation handler's closure does not), so callers build it on
+    /// the stack: no allocation per element.
+    func next(onCancel: @Sendable () -> Void) async throws -> Element? {
         // Fast path: an element or the end is already here (a unary request's message usually
         // is), so no continuation or cancellation handler is needed. A cancelled task takes the
         // slow path, where `onCancel` runs at once, as before.

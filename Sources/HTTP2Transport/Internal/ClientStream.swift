@@ -195,7 +195,7 @@ private final class ResponseBodyOwner: Sendable {
     }
 
     func next() async throws -> ResponsePart? {
-        let part = try await buffer.next(onCancel: { [buffer, cancel, path] in
+        let part = try await buffer.next(onCancel: {
             let error = RPCError(code: .cancelled, message: "the call to \(path) was cancelled by the caller")
             buffer.finish(throwing: error, discardBuffered: true)
             cancel(error)
