@@ -164,49 +164,48 @@ final class ClientStream: @unchecked Sendable {
     /// The response body the caller iterates: dropping it unfinished, or cancelling the task
     /// iterating it, resets the stream.
     func makeBody() -> RPCAsyncSequence<ResponsePart> {
-        let owner = ResponseBodyOwner(buffer: body, path: path, cancel: { [self] error in
-            loop.execute { self.connection.abort(self, with: error) }
-        }, didRead: { [self] size in
-            let release = receiveWindow.withLock { $0.read(size) }
-            if release > 0 {
-                loop.execute { self.connection.releaseWindow(self, release) }
-            }
-        })
+        let owner = ResponseBodyOwner(stream: self)
         return RPCAsyncSequence(makeNext: { { try await owner.next() } })
+    }
+
+    /// The caller cancelled the call or dropped its response: reset the stream.
+    fileprivate func cancelFromCaller(_ error: RPCError) {
+        loop.execute { self.connection.abort(self, with: error) }
+    }
+
+    /// The caller read a message of `size` bytes (prefix included): reopen a held window.
+    fileprivate func didRead(_ size: Int) {
+        let release = receiveWindow.withLock { $0.read(size) }
+        if release > 0 {
+            loop.execute { self.connection.releaseWindow(self, release) }
+        }
     }
 }
 
 /// Held by the response body and its iterators: when the last goes away before the body ended,
-/// the call is cancelled.
+/// the call is cancelled. It holds the stream itself rather than closures over it (no closure
+/// contexts, and the path is built only if an error needs it).
 private final class ResponseBodyOwner: Sendable {
-    let buffer: AsyncMessageBuffer<ResponsePart>
-    let path: String
-    let cancel: @Sendable (RPCError) -> Void
-    let didRead: @Sendable (Int) -> Void
+    let stream: ClientStream
 
-    init(
-        buffer: AsyncMessageBuffer<ResponsePart>, path: String,
-        cancel: @escaping @Sendable (RPCError) -> Void, didRead: @escaping @Sendable (Int) -> Void
-    ) {
-        self.buffer = buffer
-        self.path = path
-        self.cancel = cancel
-        self.didRead = didRead
+    init(stream: ClientStream) {
+        self.stream = stream
     }
 
     func next() async throws -> ResponsePart? {
-        let part = try await buffer.next(onCancel: {
-            let error = RPCError(code: .cancelled, message: "the call to \(path) was cancelled by the caller")
-            buffer.finish(throwing: error, discardBuffered: true)
-            cancel(error)
+        let stream = stream
+        let part = try await stream.body.next(onCancel: {
+            let error = RPCError(code: .cancelled, message: "the call to \(stream.path) was cancelled by the caller")
+            stream.body.finish(throwing: error, discardBuffered: true)
+            stream.cancelFromCaller(error)
         })
-        if case .message(let bytes)? = part { didRead(bytes.count + MessageFramer.prefixLength) }
+        if case .message(let bytes)? = part { stream.didRead(bytes.count + MessageFramer.prefixLength) }
         return part
     }
 
     deinit {
-        if !buffer.isEnded {
-            cancel(RPCError(code: .cancelled, message: "the response of \(path) was dropped before its end"))
+        if !stream.body.isEnded {
+            stream.cancelFromCaller(RPCError(code: .cancelled, message: "the response of \(stream.path) was dropped before its end"))
         }
     }
 }
