@@ -294,7 +294,8 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
 
     override func onBeginHeaders(streamID: Int32, category: UInt32) -> Int32 {
         if let stream = streams[streamID] {
-            stream.headerFields = []
+            // The response headers' array serves the trailers too.
+            stream.headerFields.removeAll(keepingCapacity: true)
             stream.headerBytes = 0
         }
         return 0
@@ -307,6 +308,8 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
             abortInCallback(stream, RPCError(code: .internal, message: "response headers from \(target) for \(stream.path) exceed 1 MiB"))
             return 0
         }
+        // Room for the usual response headers and trailers at once, instead of growing 1, 2, 4.
+        if stream.headerFields.capacity == 0 { stream.headerFields.reserveCapacity(8) }
         stream.headerFields.append((name, value))
         return 0
     }
