@@ -66,29 +66,31 @@ enum NGHTTP2 {
         for (name, value) in fields { total += name.utf8.count + value.utf8.count }
         for (name, value) in more { total += name.utf8.count + value.utf8.count }
         let count = fields.count + more.count
-        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
-        let nva = UnsafeMutablePointer<nghttp2_nv>.allocate(capacity: max(count, 1))
-        defer {
-            bytes.deallocate()
-            nva.deallocate()
+        // Temporary buffers: on the stack when small (the usual headers and trailers), so a
+        // header frame costs no allocation; on the heap otherwise.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(total, 1)) { byteBuffer in
+            withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(count, 1)) { nvaBuffer in
+                let bytes = byteBuffer.baseAddress!
+                let nva = nvaBuffer.baseAddress!
+                var offset = 0
+                var index = 0
+                func add(_ name: String, _ value: String) {
+                    let namePointer = bytes + offset
+                    for byte in name.utf8 { bytes[offset] = byte; offset += 1 }
+                    let valuePointer = bytes + offset
+                    for byte in value.utf8 { bytes[offset] = byte; offset += 1 }
+                    (nva + index).initialize(to: nghttp2_nv(
+                        name: namePointer, value: valuePointer,
+                        namelen: name.utf8.count, valuelen: value.utf8.count,
+                        flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)
+                    ))
+                    index += 1
+                }
+                for (name, value) in fields { add(name, value) }
+                for (name, value) in more { add(name, value) }
+                return body(UnsafePointer(nva), count)
+            }
         }
-        var offset = 0
-        var index = 0
-        func add(_ name: String, _ value: String) {
-            let namePointer = bytes + offset
-            for byte in name.utf8 { bytes[offset] = byte; offset += 1 }
-            let valuePointer = bytes + offset
-            for byte in value.utf8 { bytes[offset] = byte; offset += 1 }
-            (nva + index).initialize(to: nghttp2_nv(
-                name: namePointer, value: valuePointer,
-                namelen: name.utf8.count, valuelen: value.utf8.count,
-                flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)
-            ))
-            index += 1
-        }
-        for (name, value) in fields { add(name, value) }
-        for (name, value) in more { add(name, value) }
-        return body(UnsafePointer(nva), count)
     }
 
     /// The callbacks shared by every session; each recovers its connection from `user_data`.
