@@ -4,6 +4,10 @@ import Synchronization
 /// An unbounded single-consumer queue bridging the event loop (producer) to an async iterator.
 final class AsyncMessageBuffer<Element: Sendable>: Sendable {
     private struct State {
+        /// The oldest buffered element, kept out of `items` so that a stream that never holds
+        /// more than one at a time (a unary call's message or trailers) needs no array storage.
+        var first: Element?
+        /// Buffered elements after `first`.
         var items: [Element] = []
         var head = 0
         /// Set once: `nil` error means a clean end.
@@ -25,7 +29,11 @@ final class AsyncMessageBuffer<Element: Sendable>: Sendable {
                 state.waiter = nil
                 return waiter
             }
-            state.items.append(element)
+            if state.first == nil && state.head == state.items.count {
+                state.first = element
+            } else {
+                state.items.append(element)
+            }
             return nil
         }
         waiter?.resume(returning: element)
@@ -39,6 +47,7 @@ final class AsyncMessageBuffer<Element: Sendable>: Sendable {
             state.ended = true
             state.error = error
             if discardBuffered {
+                state.first = nil
                 state.items.removeAll()
                 state.head = 0
             }
@@ -59,6 +68,7 @@ final class AsyncMessageBuffer<Element: Sendable>: Sendable {
             let error = makeError()
             state.ended = true
             state.error = error
+            state.first = nil
             state.items.removeAll()
             state.head = 0
             defer { state.waiter = nil }
@@ -93,6 +103,10 @@ final class AsyncMessageBuffer<Element: Sendable>: Sendable {
 
     /// The next buffered element, or the end; `nil` if the reader must wait.
     private static func takeReady(_ state: inout State) -> Result<Element?, any Error>? {
+        if let element = state.first {
+            state.first = nil
+            return .success(element)
+        }
         if state.head < state.items.count {
             let element = state.items[state.head]
             state.head += 1
