@@ -25,6 +25,9 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
     private var closeReason = ""
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
     private var goAwayReceived = false
+    /// The request header fields being submitted, kept between calls for its storage: building
+    /// each call's headers in it costs no allocation once it has grown.
+    private var requestFields: HeaderCodec.Fields = []
 
     init(loop: EventLoop, pool: ClientConnectionPool) {
         self.pool = pool
@@ -167,10 +170,19 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
             stream.fail(error)
             return
         }
-        var fields: HeaderCodec.Fields = [
-            (":method", "POST"), (":scheme", "http"), (":path", stream.path), (":authority", authority),
-            ("content-type", "application/grpc"), ("te", "trailers"),
-        ]
+        var fields = requestFields
+        requestFields = []
+        defer {
+            // Emptied (dropping this call's strings) but its storage kept for the next call.
+            fields.removeAll(keepingCapacity: true)
+            requestFields = fields
+        }
+        fields.append((":method", "POST"))
+        fields.append((":scheme", "http"))
+        fields.append((":path", stream.path))
+        fields.append((":authority", authority))
+        fields.append(("content-type", "application/grpc"))
+        fields.append(("te", "trailers"))
         if let deadline = stream.deadline {
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else {
