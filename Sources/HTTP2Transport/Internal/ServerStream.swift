@@ -134,11 +134,22 @@ final class ServerStream: @unchecked Sendable {
                     loop.execute { self.connection.sendTrailersOnly(self, fields) }
                     return
                 }
-                loop.execute { self.connection.sendHeaders(self, headerFields) }
+                if headerFields.isEmpty {
+                    // No metadata (the usual case): the closure holds only the stream, so it
+                    // needs no context of its own.
+                    loop.execute { self.connection.sendHeaders(self, []) }
+                } else {
+                    loop.execute { self.connection.sendHeaders(self, headerFields) }
+                }
                 let writer = RPCWriter<[UInt8]> { [self] message in try await self.write(message) }
                 let fields: HeaderCodec.Fields
                 do {
                     let trailers = try await contents.producer(writer)
+                    if trailers.isEmpty {
+                        // The usual end, the shared OK status: as for the headers, no context.
+                        loop.execute { self.connection.sendTrailers(self, Self.okStatusFields) }
+                        return
+                    }
                     fields = Self.statusFields(code: .ok, message: "", metadata: trailers)
                 } catch {
                     if let fault = TransportFault(requestedBy: error) {
