@@ -79,6 +79,20 @@ struct HTTP2TransportTests {
         }
     }
 
+    @Test("request headers over one header block fail RESOURCE_EXHAUSTED, not a retryable UNAVAILABLE (they once did)")
+    func requestHeadersOverOneHeaderBlock() async throws {
+        try await withServerAndClient { client, _ in
+            let error = try #require(await unaryError(client, TestMethods.echo, [1], metadata: ["x-big": .string(String(repeating: "a", count: 70_000))]))
+            #expect(error.code == .resourceExhausted)
+            #expect(!error.wasNotProcessed)
+            #expect(error.message.hasPrefix("request headers for /"), "\(error.message)")
+            #expect(error.message.hasSuffix("are over the 64 KiB of one HTTP/2 header block (70005 bytes of metadata); send less metadata"), "\(error.message)")
+            // The connection still serves calls.
+            let echo = try await client.unary(request: ClientRequest(message: [1]), descriptor: TestMethods.echo)
+            #expect(echo.message == [1])
+        }
+    }
+
     @Test func closingTheClientFailsCallsInFlight() async throws {
         let observations = Observations()
         try await withServerAndClient(router: makeRouter(observations)) { client, _ in

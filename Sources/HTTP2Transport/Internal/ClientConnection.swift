@@ -472,6 +472,17 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
 
     override func onFrameNotSent(_ frame: nghttp2_frame, error: Int) {
         guard frame.hd.type == NGHTTP2.frameHeaders, let stream = streams.removeValue(forKey: frame.hd.stream_id) else { return }
+        if error == NGHTTP2.errFrameSize {
+            // Too much metadata for one header block: sending it again can never work, so not
+            // marked as not processed (which would invite a transparent retry).
+            let metadataBytes = stream.metadataFields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
+            stream.fail(RPCError(
+                code: .resourceExhausted,
+                message: "request headers for \(stream.path) to \(target) are over the 64 KiB of one HTTP/2 header block "
+                    + "(\(metadataBytes) bytes of metadata); send less metadata"
+            ))
+            return
+        }
         var failure = RPCError(code: .unavailable, message: "could not send the call to \(stream.path) to \(target): \(NGHTTP2.errorText(error)); it was not processed")
         failure.wasNotProcessed = true
         stream.fail(failure)

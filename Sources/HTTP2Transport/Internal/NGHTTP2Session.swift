@@ -5,6 +5,8 @@ import Glibc
 /// nghttp2 values that Swift does not import (macros) or imports as enum structs.
 enum NGHTTP2 {
     static let errDeferred = Int(NGHTTP2_ERR_DEFERRED.rawValue)
+    /// A header block over what nghttp2 sends in one (64 KiB by default).
+    static let errFrameSize = Int(NGHTTP2_ERR_FRAME_SIZE_ERROR.rawValue)
     static let errTemporalCallbackFailure = Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
     static let errCallbackFailure = Int32(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue)
     static let frameData = UInt8(NGHTTP2_DATA.rawValue)
