@@ -48,9 +48,13 @@ do {
 
 do {
     let run = Task { try await DemoLoop(settings: settings).run() }
-    let interruption = Interruption(cancelling: run)
+    // Ctrl-C (or SIGTERM) ends the run early, which still prints its summary.
+    let stop = GracefulStop(
+        name: "example-client",
+        firstSignalMessage: "interrupted; ending the calls in flight and printing the summary (interrupt again to stop now)"
+    ) { run.cancel() }
     let summary = try await run.value
-    withExtendedLifetime(interruption) {}
+    withExtendedLifetime(stop) {}
     Console.line(summary.description)
     // Fallbacks hide the cause: say plainly when nothing ever answered.
     if summary.served == 0 {

@@ -73,7 +73,7 @@ do {
     let transport = try HTTP2ServerTransport(address: address, configuration: configuration)
     let server = RPCServer(transport: transport, services: [EchoService(), CatalogService()], interceptors: [faultInterceptor])
     // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s; a second signal stops at once.
-    let lifecycle = ServerLifecycle(name: "example-server", runFor: runFor, gracePeriod: configuration.shutdownGracePeriod) { server.beginGracefulShutdown() }
+    let lifecycle = GracefulStop(name: "example-server", runFor: runFor, gracePeriod: configuration.shutdownGracePeriod) { server.beginGracefulShutdown() }
 
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.serve() }

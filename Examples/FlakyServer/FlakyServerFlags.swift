@@ -40,8 +40,12 @@ struct FlakyServerFlags {
     var port = 50051
     var runFor = Duration.zero
     var quiet = false
-    var help = false
     var configuration: FaultInjectionInterceptor.Configuration
+
+    /// Whether `arguments` ask for the usage (read before, and whatever, the other flags say).
+    static func asksForHelp(_ arguments: [String]) -> Bool {
+        CommandLineFlags(arguments, known: valueFlags, switches: switches).has("help")
+    }
 
     /// Parses `arguments`; throws a ``CommandLineFlags/Error`` listing every bad flag (unknown
     /// and repeated ones too). `served`: the methods the server serves, which `--method` must
@@ -49,7 +53,6 @@ struct FlakyServerFlags {
     init(_ arguments: [String], served: [MethodDescriptor]) throws {
         var problems: [String] = []
         let flags = CommandLineFlags(arguments, known: Self.valueFlags, switches: Self.switches)
-        help = flags.has("help")
         quiet = flags.has("quiet")
 
         func attempt<T>(_ body: () throws -> T) -> T? {

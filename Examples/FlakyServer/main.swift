@@ -18,7 +18,7 @@ let served: [MethodDescriptor] = {
 }()
 
 // `--help` shows the usage even beside bad flags, as example-server does.
-if CommandLine.arguments.dropFirst().contains("--help") {
+if FlakyServerFlags.asksForHelp(Array(CommandLine.arguments.dropFirst())) {
     Console.line(FlakyServerFlags.usage)
     exit(0)
 }
@@ -28,10 +28,6 @@ do {
 } catch {
     Console.error("flaky-server: \(error)\n\(FlakyServerFlags.usage)\n")
     exit(2)
-}
-if options.help {
-    Console.line(FlakyServerFlags.usage)
-    exit(0)
 }
 
 let quiet = options.quiet
@@ -61,7 +57,7 @@ do {
 
     // Stop gracefully on SIGINT / SIGTERM, or after --run-for-s; a second signal stops at once
     // (printing the counters first).
-    let lifecycle = ServerLifecycle(
+    let lifecycle = GracefulStop(
         name: "flaky-server", runFor: options.runFor, gracePeriod: configuration.shutdownGracePeriod,
         beforeImmediateExit: { Console.line(stoppedLine()) }
     ) {

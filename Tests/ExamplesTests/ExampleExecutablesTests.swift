@@ -75,11 +75,7 @@ struct ExampleExecutablesTests {
     /// Runs example-client with `arguments` to its end; its exit status and output (stdout and stderr).
     static func runClient(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let (client, clientOutput) = try run("example-client", arguments)
-        let output = await offPool { () -> String in
-            let data = clientOutput.fileHandleForReading.readDataToEndOfFile()
-            client.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        let output = await outputToEnd(of: client, clientOutput)
         return (client.terminationStatus, output)
     }
 
@@ -146,11 +142,7 @@ struct ExampleExecutablesTests {
         let first = await Self.offPool { Self.readLine(clientOutput, containing: "| calls ") }
         try #require(first != nil, "no live line")
         client.interrupt()
-        let rest = await Self.offPool { () -> String in
-            let data = clientOutput.fileHandleForReading.readDataToEndOfFile()
-            client.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        let rest = await Self.outputToEnd(of: client, clientOutput)
         #expect(client.terminationStatus == 0, "\(rest)")
         #expect(rest.contains("example-client: interrupted; ending the calls in flight and printing the summary"), "\(rest)")
         let summary = try #require(Summary(rest), "no summary line:\n\(rest)")
@@ -228,6 +220,15 @@ struct ExampleExecutablesTests {
             } else {
                 line.append(byte)
             }
+        }
+    }
+
+    /// Everything `process` writes to `output` until it exits (read off Swift's pool).
+    static func outputToEnd(of process: Process, _ output: Pipe) async -> String {
+        await offPool {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
         }
     }
 

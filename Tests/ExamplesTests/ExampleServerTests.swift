@@ -33,11 +33,7 @@ struct ExampleServerTests {
     /// Sends SIGINT and returns the rest of the output once the server has exited.
     static func stop(_ server: Process, _ output: Pipe) async -> String {
         server.interrupt()
-        return await ExampleExecutablesTests.offPool { () -> String in
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            server.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        return await ExampleExecutablesTests.outputToEnd(of: server, output)
     }
 
     @Test("--error-rate 1: every call fails with the chosen code; counters are printed on SIGINT")
@@ -82,11 +78,7 @@ struct ExampleServerTests {
             "--error-rate", "2", "--error-code", "FINE", "--latency-ms", "-1", "--outage-for-s", "7200", "--seed", "x",
             "--port", "70000", "--run-for-s", "-1",
         ])
-        let text = await ExampleExecutablesTests.offPool { () -> String in
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        let text = await ExampleExecutablesTests.outputToEnd(of: process, output)
         #expect(process.terminationStatus == 2, "\(text)")
         for flag in [
             "--error-rate", "--error-code", "--latency-ms", "--outage-for-s needs --outage-after-s", "--outage-for-s must be within", "--seed expects",
@@ -104,11 +96,7 @@ struct ExampleServerTests {
             "--error-rate", "nan", "--bogus", "--port", "x", "--colour", "red", "--seed", "-1", "--host", "nosuch.invalid",
             "--latency-ms", "1", "--latency-ms", "2",
         ])
-        let text = await ExampleExecutablesTests.offPool { () -> String in
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        let text = await ExampleExecutablesTests.outputToEnd(of: process, output)
         #expect(process.terminationStatus == 2, "\(text)")
         for line in [
             "example-server: --bogus is not a known flag", "--colour is not a known flag",

@@ -49,11 +49,7 @@ struct FlakyServerTests {
         await client.close()
 
         server.interrupt()
-        let rest = await ExampleExecutablesTests.offPool { () -> String in
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            server.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        let rest = await ExampleExecutablesTests.outputToEnd(of: server, output)
         #expect(server.terminationStatus == 0, "\(rest)")
         // The first signal says what happens next, so a draining server does not look stuck.
         #expect(rest.contains("flaky-server: stopping: draining calls in flight (calls still running after 5 s are cancelled); a second signal stops now\n"), "\(rest)")
@@ -74,11 +70,7 @@ struct FlakyServerTests {
              ["--error-rate must be within", "--latency-ms expects", "--phases has phase 'calm'", "--error-code 'FINE'", "--tail-rate and --tail-ms"]),
         ] {
             let (process, output) = try ExampleExecutablesTests.run("flaky-server", arguments)
-            let text = await ExampleExecutablesTests.offPool { () -> String in
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return String(decoding: data, as: UTF8.self)
-            }
+            let text = await ExampleExecutablesTests.outputToEnd(of: process, output)
             #expect(process.terminationStatus == 2, "\(arguments): \(text)")
             for name in names { #expect(text.contains(name), "\(name) in \(text)") }
             #expect(text.contains("usage: flaky-server"))
@@ -88,11 +80,7 @@ struct FlakyServerTests {
     /// Runs flaky-server with `arguments` to its end: its exit status and output.
     static func runToEnd(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let (process, output) = try ExampleExecutablesTests.run("flaky-server", arguments)
-        let text = await ExampleExecutablesTests.offPool { () -> String in
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        let text = await ExampleExecutablesTests.outputToEnd(of: process, output)
         return (process.terminationStatus, text)
     }
 

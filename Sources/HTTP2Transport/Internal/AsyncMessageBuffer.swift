@@ -61,20 +61,11 @@ final class AsyncMessageBuffer<Element: Sendable>: Sendable {
 
     /// Ends the sequence with the error `makeError` builds, discarding buffered elements, as
     /// `finish(throwing:discardBuffered: true)`; `makeError` runs only if the sequence had not
-    /// ended yet (usually it has: no error is built for a call that completed).
+    /// ended yet (usually it has: no error is built for a call that completed). Should another
+    /// end come in between, the error was built for nothing and is ignored.
     func finish(discardingBufferedWithError makeError: () -> any Error) {
-        let (waiter, error) = state.withLock { state -> (CheckedContinuation<Element?, any Error>?, (any Error)?) in
-            guard !state.ended else { return (nil, nil) }
-            let error = makeError()
-            state.ended = true
-            state.error = error
-            state.first = nil
-            state.items.removeAll()
-            state.head = 0
-            defer { state.waiter = nil }
-            return (state.waiter, error)
-        }
-        if let waiter, let error { waiter.resume(throwing: error) }
+        guard !isEnded else { return }
+        finish(throwing: makeError(), discardBuffered: true)
     }
 
     /// The next element; `nil` at a clean end. `onCancel` runs if the waiting task is cancelled.

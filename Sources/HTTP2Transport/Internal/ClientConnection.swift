@@ -28,8 +28,6 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
     /// The request header fields being submitted, kept between calls for its storage: building
     /// each call's headers in it costs no allocation once it has grown.
     private var requestFields: HeaderCodec.Fields = []
-    /// The response-header array of a closed call, empty, for the next call's response headers.
-    private var spareHeaderFields: HeaderCodec.Fields = []
 
     init(loop: EventLoop, pool: ClientConnectionPool) {
         self.pool = pool
@@ -310,7 +308,7 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
         if let stream = streams[streamID] {
             // The response headers' array serves the trailers too; the first takes a closed
             // call's array, if one is spare.
-            if stream.headerFields.capacity == 0 { swap(&stream.headerFields, &spareHeaderFields) }
+            takeSpareHeaderStorage(into: &stream.headerFields)
             stream.headerFields.removeAll(keepingCapacity: true)
             stream.headerBytes = 0
         }
@@ -461,10 +459,7 @@ final class ClientConnection: H2Connection, @unchecked Sendable {
     override func onStreamClosed(streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         // No more headers come for it: its array, emptied, serves the next call's.
-        if spareHeaderFields.capacity == 0 && stream.headerFields.capacity > 0 {
-            stream.headerFields.removeAll(keepingCapacity: true)
-            swap(&stream.headerFields, &spareHeaderFields)
-        }
+        keepHeaderStorage(of: &stream.headerFields)
         guard !stream.isFinished else { return }
         let deadlinePassed = stream.deadline.map { $0 <= .now } ?? false
         stream.fail(ResetMapping.error(forResetCode: errorCode, path: stream.path, peer: target.description, deadlinePassed: deadlinePassed))

@@ -167,6 +167,9 @@ class H2Connection: EventLoopHandler, EventLoopFlushable, @unchecked Sendable {
     var fd: Int32 = -1
     var session: OpaquePointer?
     private(set) var isClosed = false
+    /// A finished stream's header-field array, emptied, kept for its storage (see
+    /// `H2Connection+HeaderStorage.swift`).
+    var spareHeaderFields: HeaderCodec.Fields = []
     private var pendingOutput: [UInt8] = []
     private var pendingOffset = 0
     private var watchingWritable = false

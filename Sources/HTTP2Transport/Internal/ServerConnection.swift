@@ -14,8 +14,6 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
     private let configuration: HTTP2ServerTransport.Configuration
     private var streams: [Int32: ServerStream] = [:]
     private var shuttingDown = false
-    /// Storage for the next request's header fields, kept from the last request handled.
-    private var spareHeaderFields: HeaderCodec.Fields = []
 
     init(fd: Int32, loop: EventLoop, core: ServerCore, handler: @escaping Handler, peer: String) {
         self.core = core
@@ -227,7 +225,7 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
     override func onBeginHeaders(streamID: Int32, category: UInt32) -> Int32 {
         if category == NGHTTP2_HCAT_REQUEST.rawValue {
             let stream = ServerStream(streamID: streamID, connection: self, maxMessageBytes: configuration.maxRequestMessageBytes)
-            swap(&stream.headerFields, &spareHeaderFields)
+            takeSpareHeaderStorage(into: &stream.headerFields)
             streams[streamID] = stream
         } else if let stream = streams[streamID] {
             stream.headerFields = []
@@ -290,8 +288,7 @@ final class ServerConnection: H2Connection, @unchecked Sendable {
         stream.headerFields = []
         handleRequest(stream, fields: fields, endStream: endStream)
         // The fields are read: their storage serves the next request's (one allocation fewer).
-        fields.removeAll(keepingCapacity: true)
-        spareHeaderFields = fields
+        keepHeaderStorage(of: &fields)
     }
 
     private func handleRequest(_ stream: ServerStream, fields: HeaderCodec.Fields, endStream: Bool) {

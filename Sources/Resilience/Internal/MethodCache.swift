@@ -9,6 +9,12 @@ final class MethodCache<Value: Sendable>: Sendable {
         var lastDescriptor: MethodDescriptor?
         var lastValue: Value?
         var all: [MethodDescriptor: Value] = [:]
+
+        /// Puts `value` in front, for the next lookup of the same method.
+        mutating func remember(_ value: Value, for descriptor: MethodDescriptor) {
+            lastDescriptor = descriptor
+            lastValue = value
+        }
     }
 
     private let state = Mutex(State())
@@ -20,16 +26,14 @@ final class MethodCache<Value: Sendable>: Sendable {
         let cached = state.withLock { state -> Value? in
             if let lastValue = state.lastValue, state.lastDescriptor == descriptor { return lastValue }
             guard let value = state.all[descriptor] else { return nil }
-            state.lastDescriptor = descriptor
-            state.lastValue = value
+            state.remember(value, for: descriptor)
             return value
         }
         if let cached { return cached }
         let value = resolve()
         state.withLock { state in
             state.all[descriptor] = value
-            state.lastDescriptor = descriptor
-            state.lastValue = value
+            state.remember(value, for: descriptor)
         }
         return value
     }

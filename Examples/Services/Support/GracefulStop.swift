@@ -2,23 +2,24 @@ import Dispatch
 import Glibc
 import Synchronization
 
-/// How the example servers stop: the first SIGINT or SIGTERM, or the end of a run-for time,
-/// begins a graceful shutdown (calls in flight drain); a second signal stops the process at once
-/// with status 130, saying so on standard error as `<name>: second signal, stopping now`. The
-/// first signal says on standard error that the server is draining, so it does not look stuck.
+/// How the example executables stop: the first SIGINT or SIGTERM, or the end of a run-for time,
+/// begins a graceful stop (a server drains its calls in flight, the client ends its run and
+/// prints its summary); a second signal stops the process at once with status 130, saying so on
+/// standard error as `<name>: second signal, stopping now`. The first signal says on standard
+/// error what happens next, so that the process does not look stuck.
 ///
 /// Create it once the server exists and keep it alive while the server serves: the signal
 /// handlers live as long as it does. Creating it makes the process ignore SIGINT and SIGTERM's
 /// default action (termination), so that the handlers see them.
 ///
 /// ```swift
-/// let lifecycle = ServerLifecycle(name: "example-server", runFor: .seconds(30)) {
+/// let lifecycle = GracefulStop(name: "example-server", runFor: .seconds(30)) {
 ///     server.beginGracefulShutdown()
 /// }
 /// try await server.serve()
 /// withExtendedLifetime(lifecycle) {}
 /// ```
-public final class ServerLifecycle {
+public final class GracefulStop {
     private let sources: [any DispatchSourceSignal]
 
     /// Installs the signal handlers and, when `runFor` is above zero, the run-for timer.
@@ -27,6 +28,8 @@ public final class ServerLifecycle {
     ///   - runFor: Begin the graceful shutdown after this long; zero (the default): never.
     ///   - gracePeriod: How long the server lets calls drain before cancelling them, for the
     ///     first signal's message; `nil` (the default): not said.
+    ///   - firstSignalMessage: What the first signal prints after `<name>: `; `nil` (the
+    ///     default): that calls in flight are draining.
     ///   - beforeImmediateExit: Runs on a second signal just before the process exits, e.g. to
     ///     print counters that the graceful path would have printed.
     ///   - beginGracefulShutdown: Starts draining the server; called at most once per signal
@@ -35,6 +38,7 @@ public final class ServerLifecycle {
         name: String,
         runFor: Duration = .zero,
         gracePeriod: Duration? = nil,
+        firstSignalMessage: String? = nil,
         beforeImmediateExit: @escaping @Sendable () -> Void = {},
         beginGracefulShutdown: @escaping @Sendable () -> Void
     ) {
@@ -52,7 +56,8 @@ public final class ServerLifecycle {
                     exit(130)
                 }
                 let limit = gracePeriod.map { " (calls still running after \($0.components.seconds) s are cancelled)" } ?? ""
-                Console.error("\(name): stopping: draining calls in flight\(limit); a second signal stops now\n")
+                let message = firstSignalMessage ?? "stopping: draining calls in flight\(limit); a second signal stops now"
+                Console.error("\(name): \(message)\n")
                 beginGracefulShutdown()
             }
             source.resume()
