@@ -200,7 +200,9 @@ struct FlakyServerFlags {
             if let flaky = configuration.phases.first(where: { $0.name == "flaky" }) {
                 parts.append("flaky: " + (flaky.rules.isEmpty ? "no faults" : flaky.rules.map(\.description).joined(separator: "; ")))
             }
-            if let outage = configuration.phases.first(where: { $0.name == "outage" })?.rules.first, outage.scope != .all {
+            // The outage rule is said when it is more than "every call fails": scoped or with pushback.
+            if let outage = configuration.phases.first(where: { $0.name == "outage" })?.rules.first,
+               outage.scope != .all || outage.pushbackMilliseconds != nil {
                 parts.append("outage: \(outage)")
             }
         }

@@ -167,6 +167,9 @@ struct FlakyServerTests {
             let (status, output) = try await Self.runToEnd(["--port", "0", "--run-for-s", "0.1", "--quiet"] + arguments)
             #expect(status == 0, "\(arguments): \(output)")
         }
+        // The first line says the outage phase's pushback (it once left it out).
+        let outage = try await Self.runToEnd(["--port", "0", "--run-for-s", "0.1", "--quiet", "--phases", "healthy:1,outage:1", "--pushback-ms", "100"])
+        #expect(outage.output.contains("faults: phases healthy 1 s, outage (then for ever); outage: every call fails UNAVAILABLE (outage), pushback 100 ms;"), "\(outage.output)")
     }
 
     @Test("the usage says that --run-for-s 0 runs for ever")
